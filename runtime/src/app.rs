@@ -1,0 +1,459 @@
+//! The [`App`]: its lifecycle (setup, run, close), its builder, its state.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
+use std::thread::{self, ThreadId};
+
+use crate::exit;
+use crate::hooks::{Hook, HookTable};
+use crate::signals::Signal;
+
+/// An application's lifecycle: setup, run, close, with hooks at each step and an
+/// exit code.
+///
+/// `App` is `Send + Sync` and every method takes `&self`, so hooks, the body and
+/// other threads can all use it. Most programs get one from
+/// [`#[cement::main]`](crate::main); this is the same lifecycle by hand, the
+/// counterpart of Cement's `with App('myapp') as app: app.run()`:
+///
+/// ```
+/// use cement::{App, Hook};
+///
+/// let app = App::new("myapp");
+/// app.register_hook(Hook::PreClose, 0, |app: &App| {
+///     println!("{}: cleaning up", app.label());
+/// });
+/// app.setup();
+/// app.run(|_app| println!("running"));
+/// assert_eq!(app.close(), 0);
+/// ```
+///
+/// # The close sequence
+///
+/// [`close`](App::close) runs, once:
+///
+/// 1. the `pre_close` hooks,
+/// 2. the App's deferred cleanups ([`App::defer`]), last registered first,
+/// 3. the `post_close` hooks,
+///
+/// and returns the exit code. At one hook point, hooks run by ascending weight; at
+/// equal weight, declared hooks (`#[cleanup]`, `#[cement::hook]`) first, ordered by
+/// their full path, then run-time hooks in registration order.
+///
+/// A hook or deferred cleanup that panics or returns `Err` does not stop the others:
+/// it is reported as one line on stderr, every remaining one still runs, and the exit
+/// code becomes 1 unless a non-zero code was already set.
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    label: String,
+    exit_on_close: bool,
+    catch_signals: bool,
+    exit_code: AtomicI32,
+    set_up: AtomicBool,
+    hooks: Mutex<HookTable>,
+    deferred: Mutex<Vec<Arc<DeferredSlot>>>,
+    state: RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    close: Mutex<CloseState>,
+    closed: Condvar,
+}
+
+/// Where the close sequence is; a plain `Once` would deadlock when a hook calls
+/// `close()` from inside the sequence.
+#[derive(Clone, Copy)]
+enum CloseState {
+    NotStarted,
+    Running(ThreadId),
+    Done(i32),
+}
+
+type DeferredSlot = Mutex<Option<Box<dyn FnOnce() + Send>>>;
+
+/// Builds an [`App`] with options; see [`App::builder`].
+///
+/// ```
+/// let app = cement::App::builder("myapp").exit_on_close(true).build();
+/// assert!(app.exit_on_close());
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "call .build() to get the App"]
+pub struct AppBuilder {
+    label: String,
+    exit_on_close: bool,
+    catch_signals: bool,
+}
+
+impl AppBuilder {
+    /// Whether the program's exit status is the App's exit code (default `false`, as
+    /// in Cement). The App itself never ends the process; this tells
+    /// [`#[cement::main]`](crate::main) what to return.
+    pub fn exit_on_close(mut self, yes: bool) -> Self {
+        self.exit_on_close = yes;
+        self
+    }
+
+    /// Whether this App catches SIGINT, SIGTERM and SIGHUP while it is set up
+    /// (default `false` for a hand-built App; `#[cement::main]` turns it on).
+    pub fn catch_signals(mut self, yes: bool) -> Self {
+        self.catch_signals = yes;
+        self
+    }
+
+    /// The App.
+    pub fn build(self) -> App {
+        App {
+            inner: Arc::new(Inner {
+                label: self.label,
+                exit_on_close: self.exit_on_close,
+                catch_signals: self.catch_signals,
+                exit_code: AtomicI32::new(0),
+                set_up: AtomicBool::new(false),
+                hooks: Mutex::default(),
+                deferred: Mutex::default(),
+                state: RwLock::default(),
+                close: Mutex::new(CloseState::NotStarted),
+                closed: Condvar::new(),
+            }),
+        }
+    }
+}
+
+impl App {
+    /// An App with default options.
+    ///
+    /// ```
+    /// let app = cement::App::new("myapp");
+    /// assert_eq!(app.label(), "myapp");
+    /// ```
+    pub fn new(label: impl Into<String>) -> App {
+        App::builder(label).build()
+    }
+
+    /// A builder, to set options before the App exists.
+    ///
+    /// ```
+    /// let app = cement::App::builder("myapp")
+    ///     .exit_on_close(true)
+    ///     .catch_signals(false)
+    ///     .build();
+    /// assert!(!app.catches_signals());
+    /// ```
+    pub fn builder(label: impl Into<String>) -> AppBuilder {
+        AppBuilder {
+            label: label.into(),
+            exit_on_close: false,
+            catch_signals: false,
+        }
+    }
+
+    /// The label hooks are scoped by (`#[cleanup(.., app = "label")]`).
+    pub fn label(&self) -> &str {
+        &self.inner.label
+    }
+
+    /// Whether the program's exit status is this App's exit code.
+    pub fn exit_on_close(&self) -> bool {
+        self.inner.exit_on_close
+    }
+
+    /// Whether this App catches signals while it is set up.
+    pub fn catches_signals(&self) -> bool {
+        self.inner.catch_signals
+    }
+
+    /// Runs the `pre_setup` hooks and the `post_setup` hooks, once; later calls do
+    /// nothing.
+    ///
+    /// Hooks declared for this App (`#[cleanup]`, `#[cement::hook]`) are collected
+    /// first, so a declared `pre_setup` hook runs too.
+    ///
+    /// ```
+    /// use cement::{App, Hook};
+    /// use std::sync::atomic::{AtomicU32, Ordering};
+    ///
+    /// static SETUPS: AtomicU32 = AtomicU32::new(0);
+    /// let app = App::new("demo");
+    /// app.register_hook(Hook::PostSetup, 0, |_app: &App| {
+    ///     SETUPS.fetch_add(1, Ordering::Relaxed);
+    /// });
+    /// app.setup();
+    /// app.setup();
+    /// assert_eq!(SETUPS.load(Ordering::Relaxed), 1);
+    /// # app.close();
+    /// ```
+    pub fn setup(&self) {
+        if self.inner.set_up.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.collect_declared_hooks();
+        self.run_hooks(Hook::PreSetup, None);
+        self.run_hooks(Hook::PostSetup, None);
+    }
+
+    /// Runs the `pre_run` hooks, `body`, then the `post_run` hooks, and returns what
+    /// `body` returned. Sets the App up first if [`setup`](App::setup) has not run.
+    ///
+    /// If `body` panics, the panic continues and the `post_run` hooks do not run; the
+    /// App still closes when it is dropped.
+    ///
+    /// ```
+    /// let app = cement::App::new("demo");
+    /// let answer = app.run(|app| app.label().len());
+    /// assert_eq!(answer, 4);
+    /// # app.close();
+    /// ```
+    pub fn run<R>(&self, body: impl FnOnce(&App) -> R) -> R {
+        self.setup();
+        self.run_hooks(Hook::PreRun, None);
+        let result = body(self);
+        self.run_hooks(Hook::PostRun, None);
+        result
+    }
+
+    /// Runs the close sequence once and returns the final exit code.
+    ///
+    /// It runs whether or not [`setup`](App::setup) ran (declared hooks are collected
+    /// if setup did not). Later calls, from any thread or from a hook, run nothing
+    /// and return the code: a call racing the first waits for it to finish; a call
+    /// from inside the sequence (a hook calling `close()`) returns the code as it is
+    /// at that moment. `close` never ends the process.
+    ///
+    /// ```
+    /// use cement::{App, Hook};
+    ///
+    /// let app = App::new("demo");
+    /// app.register_hook(Hook::PreClose, 0, |_app: &App| println!("1. pre_close"));
+    /// app.defer(|| println!("2. deferred"));
+    /// app.register_hook(Hook::PostClose, 0, |_app: &App| println!("3. post_close"));
+    /// app.register_hook(Hook::PreClose, 5, |_app: &App| panic!("disk full"));
+    /// // prints 1, then "cement: pre_close hook #4 (run-time, weight 5) panicked: disk full",
+    /// // then 2 and 3
+    /// assert_eq!(app.close(), 1);
+    /// assert_eq!(app.close(), 1); // runs nothing
+    /// ```
+    pub fn close(&self) -> i32 {
+        let me = thread::current().id();
+        {
+            let mut state = lock(&self.inner.close);
+            loop {
+                match *state {
+                    CloseState::Done(code) => return code,
+                    CloseState::Running(thread) if thread == me => return self.exit_code(),
+                    CloseState::Running(_) => {
+                        state = self
+                            .inner
+                            .closed
+                            .wait(state)
+                            .unwrap_or_else(PoisonError::into_inner);
+                    }
+                    CloseState::NotStarted => {
+                        *state = CloseState::Running(me);
+                        break;
+                    }
+                }
+            }
+        }
+        self.run_close_sequence();
+        let code = self.exit_code();
+        *lock(&self.inner.close) = CloseState::Done(code);
+        self.inner.closed.notify_all();
+        code
+    }
+
+    /// SPEC §3, steps 1 to 3.
+    fn run_close_sequence(&self) {
+        self.collect_declared_hooks();
+        self.run_hooks(Hook::PreClose, None);
+        self.run_deferred();
+        self.run_hooks(Hook::PostClose, None);
+    }
+
+    /// Whether [`close`](App::close) has finished.
+    pub fn is_closed(&self) -> bool {
+        matches!(*lock(&self.inner.close), CloseState::Done(_))
+    }
+
+    /// The code the process will exit with (default 0).
+    pub fn exit_code(&self) -> i32 {
+        self.inner.exit_code.load(Ordering::Acquire)
+    }
+
+    /// Sets the code the process will exit with.
+    ///
+    /// ```
+    /// let app = cement::App::new("demo");
+    /// app.set_exit_code(3);
+    /// assert_eq!(app.close(), 3);
+    /// ```
+    pub fn set_exit_code(&self, code: i32) {
+        self.inner.exit_code.store(code, Ordering::Release);
+    }
+
+    /// A failure happened: the code becomes 1 unless a non-zero code was already set.
+    pub(crate) fn fail(&self) {
+        let _ = self
+            .inner
+            .exit_code
+            .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire);
+    }
+
+    /// Registers `f` to run at `point`, after the hooks of lower weight and after
+    /// earlier registrations of the same weight (Cement's `app.hook.register`).
+    ///
+    /// A hook registered at a point while that point's hooks are running waits for the
+    /// next time the point runs.
+    ///
+    /// ```
+    /// use cement::{App, Hook};
+    ///
+    /// let app = App::new("demo");
+    /// app.register_hook(Hook::PostClose, 10, |_app: &App| println!("second"));
+    /// app.register_hook(Hook::PostClose, -10, |_app: &App| println!("first"));
+    /// app.close();
+    /// ```
+    pub fn register_hook<F>(&self, point: Hook, weight: i32, f: F)
+    where
+        F: Fn(&App) + Send + Sync + 'static,
+    {
+        lock(&self.inner.hooks).register(point, weight, Box::new(f));
+    }
+
+    /// Defers `f` to the close sequence (step 2, last registered first). The handle
+    /// can [`release`](Deferred::release) it; dropping the handle keeps it.
+    ///
+    /// ```
+    /// let app = cement::App::new("demo");
+    /// app.defer(|| println!("runs second"));
+    /// app.defer(|| println!("runs first"));
+    /// let cancelled = app.defer(|| println!("never runs"));
+    /// cancelled.release();
+    /// app.close();
+    /// ```
+    pub fn defer<F>(&self, f: F) -> Deferred
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        let slot: Arc<DeferredSlot> = Arc::new(Mutex::new(Some(Box::new(f))));
+        lock(&self.inner.deferred).push(Arc::clone(&slot));
+        Deferred { slot }
+    }
+
+    fn run_deferred(&self) {
+        let deferred = std::mem::take(&mut *lock(&self.inner.deferred));
+        let _quiet = exit::QuietPanics::enter();
+        for (index, slot) in deferred.iter().enumerate().rev() {
+            let Some(cleanup) = lock(slot).take() else {
+                continue;
+            };
+            if let Err(failure) = exit::catch(cleanup) {
+                exit::report(&format_args!("deferred cleanup #{}", index + 1), &failure);
+                self.fail();
+            }
+        }
+    }
+
+    /// Stores `value` for hooks and the body to reach with [`get`](App::get); returns
+    /// the value of the same type it replaces.
+    ///
+    /// ```
+    /// struct TmpFile(std::path::PathBuf);
+    ///
+    /// let app = cement::App::new("demo");
+    /// app.insert(TmpFile("/tmp/x".into()));
+    /// assert_eq!(app.get::<TmpFile>().unwrap().0, std::path::Path::new("/tmp/x"));
+    /// assert!(app.get::<String>().is_none());
+    /// ```
+    pub fn insert<T: Send + Sync + 'static>(&self, value: T) -> Option<Arc<T>> {
+        let previous = self
+            .inner
+            .state
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(TypeId::of::<T>(), Arc::new(value));
+        previous.and_then(|old| old.downcast().ok())
+    }
+
+    /// The value of type `T` stored with [`insert`](App::insert), if any.
+    pub fn get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        let state = self
+            .inner
+            .state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let value = Arc::clone(state.get(&TypeId::of::<T>())?);
+        value.downcast().ok()
+    }
+
+    fn collect_declared_hooks(&self) {
+        lock(&self.inner.hooks).collect_declared(&self.inner.label);
+    }
+
+    /// Runs the hooks of `point` without holding the table's lock.
+    pub(crate) fn run_hooks(&self, point: Hook, signal: Option<Signal>) {
+        let hooks = lock(&self.inner.hooks).take(point);
+        hooks.run(self, point, signal);
+        lock(&self.inner.hooks).restore(point, hooks);
+    }
+}
+
+impl Drop for App {
+    /// Closes the App if it was set up and not closed, like leaving Python's `with`.
+    fn drop(&mut self) {
+        if self.inner.set_up.load(Ordering::Acquire) {
+            self.close();
+        }
+    }
+}
+
+impl fmt::Debug for App {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("App")
+            .field("label", &self.label())
+            .field("exit_code", &self.exit_code())
+            .field("exit_on_close", &self.exit_on_close())
+            .field("catch_signals", &self.catches_signals())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A cleanup deferred to an [`App`]'s close sequence by [`App::defer`].
+///
+/// Dropping the handle keeps the cleanup; [`release`](Deferred::release) cancels it.
+pub struct Deferred {
+    slot: Arc<DeferredSlot>,
+}
+
+impl fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Deferred")
+            .field("pending", &lock(&self.slot).is_some())
+            .finish()
+    }
+}
+
+impl Deferred {
+    /// Cancels the cleanup: it will not run. Does nothing if it already ran.
+    ///
+    /// ```
+    /// let app = cement::App::new("demo");
+    /// let d = app.defer(|| unreachable!());
+    /// d.release();
+    /// app.close();
+    /// ```
+    pub fn release(self) {
+        // Drop the closure outside the lock: its captures run user code.
+        let cleanup = lock(&self.slot).take();
+        drop(cleanup);
+    }
+}
+
+/// Locks, ignoring poison: cement never runs user code under its own locks, so a
+/// poisoned lock holds consistent data.
+fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

@@ -1,0 +1,105 @@
+//! Exit codes and failure reports.
+//!
+//! Every hook, deferred cleanup and atexit handler runs inside [`catch`]. A failure
+//! is reported as one line on stderr ([`report`]) instead of std's multi-line panic
+//! message: while cement runs user code on a thread, [`QuietPanics`] keeps the
+//! process's panic hook quiet on that thread (the previous hook is chained to
+//! everywhere else).
+
+use std::any::Any;
+use std::cell::Cell;
+use std::fmt::{self, Display};
+use std::io::Write;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use crate::{App, Hook};
+
+/// How a piece of user code failed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// It panicked with this message.
+    Panicked(String),
+    /// It returned `Err`; this is the error's `Debug` text.
+    Returned(String),
+}
+
+impl Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (verb, message) = match self {
+            Failure::Panicked(message) => ("panicked", message),
+            Failure::Returned(message) => ("returned an error", message),
+        };
+        // One line, whatever the message holds.
+        write!(f, "{verb}: {}", message.escape_debug())
+    }
+}
+
+/// Runs `f`, turning a panic into [`Failure::Panicked`].
+pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Failure> {
+    panic::catch_unwind(AssertUnwindSafe(f))
+        .map_err(|payload| Failure::Panicked(panic_message(&*payload)))
+}
+
+/// The text of a panic payload (`&str` or `String`, as `panic!` makes them).
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "Box<dyn Any>".to_owned()
+    }
+}
+
+/// Writes one line to stderr, `cement: {what} {failure}`. Never panics, even if
+/// stderr is closed.
+pub(crate) fn report(what: &dyn Display, failure: &Failure) {
+    let line = format!("cement: {what} {failure}\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// Reports a failed hook of `app` and applies the exit code rule: the code becomes 1
+/// unless a non-zero code was already set.
+pub(crate) fn report_hook_failure(app: &App, point: Hook, hook: &dyn Display, failure: &Failure) {
+    report(&format_args!("{point} hook {hook}"), failure);
+    app.fail();
+}
+
+thread_local! {
+    static QUIET_DEPTH: Cell<u32> = const { Cell::new(0) };
+}
+
+/// While alive, panics on this thread print nothing: cement reports them itself.
+pub(crate) struct QuietPanics(());
+
+impl QuietPanics {
+    pub(crate) fn enter() -> QuietPanics {
+        static WRAP_PANIC_HOOK: Once = Once::new();
+        WRAP_PANIC_HOOK.call_once(|| {
+            let previous = panic::take_hook();
+            panic::set_hook(Box::new(move |info| {
+                if QUIET_DEPTH.with(Cell::get) == 0 {
+                    previous(info);
+                }
+            }));
+        });
+        QUIET_DEPTH.with(|depth| depth.set(depth.get() + 1));
+        QuietPanics(())
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        QUIET_DEPTH.with(|depth| depth.set(depth.get() - 1));
+    }
+}
+
+/// With `exit_on_close = false` the code is not the process status; say so rather
+/// than drop it silently, as Cement does.
+pub(crate) fn report_ignored_code(code: i32) {
+    let line = format!(
+        "cement: exit code {code} ignored: exit_on_close is false, so the process exits with 0\n"
+    );
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}

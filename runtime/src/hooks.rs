@@ -1,0 +1,242 @@
+//! Hook points, the per-App hook table, and the one ordering rule.
+//!
+//! Order at one hook point (SPEC §3): ascending weight; at equal weight, declared
+//! hooks first, ordered by their full path, then run-time hooks in registration
+//! order. Declared hooks are sorted once when they are collected; run-time hooks are
+//! kept in per-weight buckets as they are registered, so running a point is a merge
+//! walk and never a sort.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::App;
+use crate::exit::{self, Failure};
+use crate::signals::Signal;
+
+/// The points in an [`App`]'s life where hooks run.
+///
+/// ```
+/// use cement::{App, Hook};
+///
+/// let app = App::new("demo");
+/// app.register_hook(Hook::PreClose, 0, |_app: &App| println!("closing"));
+/// assert_eq!(Hook::PreClose.name(), "pre_close");
+/// app.close();
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Hook {
+    /// First thing in [`App::setup`].
+    PreSetup,
+    /// Last thing in [`App::setup`].
+    PostSetup,
+    /// In [`App::run`], before the body.
+    PreRun,
+    /// In [`App::run`], after the body returned (not reached if it panicked).
+    PostRun,
+    /// Step 1 of [`App::close`].
+    PreClose,
+    /// Step 3 of [`App::close`], after the App's deferred cleanups.
+    PostClose,
+    /// When a caught signal arrives, before the close sequence.
+    Signal,
+}
+
+impl Hook {
+    /// Every hook point, in lifecycle order.
+    pub const ALL: [Hook; 7] = [
+        Hook::PreSetup,
+        Hook::PostSetup,
+        Hook::PreRun,
+        Hook::PostRun,
+        Hook::PreClose,
+        Hook::PostClose,
+        Hook::Signal,
+    ];
+
+    /// The name used in attributes and reports: `pre_setup`, ..., `signal`.
+    ///
+    /// ```
+    /// assert_eq!(cement::Hook::PostClose.name(), "post_close");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Hook::PreSetup => "pre_setup",
+            Hook::PostSetup => "post_setup",
+            Hook::PreRun => "pre_run",
+            Hook::PostRun => "post_run",
+            Hook::PreClose => "pre_close",
+            Hook::PostClose => "post_close",
+            Hook::Signal => "signal",
+        }
+    }
+
+    const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Hook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a declared hook's generated wrapper calls: the hook itself, with its result
+/// turned into `Err(message)`. Signal hooks receive `Some(signal)`.
+pub(crate) type DeclaredFn = fn(&App, Option<Signal>) -> Result<(), String>;
+
+/// A hook declared with `#[cement::hook]` / `#[cleanup]`, collected at link time.
+/// Built only by generated code, through `cement::__private`.
+#[doc(hidden)]
+pub struct DeclaredHook {
+    pub(crate) point: Hook,
+    pub(crate) weight: i32,
+    pub(crate) path: &'static str,
+    pub(crate) app: Option<&'static str>,
+    pub(crate) run: DeclaredFn,
+}
+
+impl DeclaredHook {
+    /// Used by generated code only.
+    #[doc(hidden)]
+    pub const fn new(
+        point: Hook,
+        weight: i32,
+        path: &'static str,
+        app: Option<&'static str>,
+        run: fn(&App, Option<Signal>) -> Result<(), String>,
+    ) -> Self {
+        DeclaredHook {
+            point,
+            weight,
+            path,
+            app,
+            run,
+        }
+    }
+}
+
+inventory::collect!(DeclaredHook);
+
+/// A hook registered with [`App::register_hook`].
+struct RuntimeHook {
+    /// Registration number, counted per App from 1; names the hook in reports.
+    number: u64,
+    f: Box<dyn Fn(&App) + Send + Sync>,
+}
+
+/// The hooks of one point.
+#[derive(Default)]
+struct PointHooks {
+    /// Sorted by (weight, path) when collected.
+    declared: Vec<&'static DeclaredHook>,
+    /// Registration order within each weight.
+    runtime: BTreeMap<i32, Vec<RuntimeHook>>,
+}
+
+/// Every hook of one App, by point.
+#[derive(Default)]
+pub(crate) struct HookTable {
+    points: [PointHooks; 7],
+    registered: u64,
+    collected: bool,
+}
+
+impl HookTable {
+    pub(crate) fn register(
+        &mut self,
+        point: Hook,
+        weight: i32,
+        f: Box<dyn Fn(&App) + Send + Sync>,
+    ) {
+        self.registered += 1;
+        let number = self.registered;
+        self.points[point.index()]
+            .runtime
+            .entry(weight)
+            .or_default()
+            .push(RuntimeHook { number, f });
+    }
+
+    /// Adds the hooks declared for `label` (and those for every App), once.
+    pub(crate) fn collect_declared(&mut self, label: &str) {
+        if std::mem::replace(&mut self.collected, true) {
+            return;
+        }
+        for hook in inventory::iter::<DeclaredHook> {
+            if hook.app.is_none_or(|app| app == label) {
+                self.points[hook.point.index()].declared.push(hook);
+            }
+        }
+        for point in &mut self.points {
+            point
+                .declared
+                .sort_by(|a, b| (a.weight, a.path).cmp(&(b.weight, b.path)));
+        }
+    }
+
+    /// The hooks of `point`, taken out of the table so they run without its lock.
+    pub(crate) fn take(&mut self, point: Hook) -> PointRun {
+        let hooks = std::mem::take(&mut self.points[point.index()]);
+        PointRun {
+            declared: hooks.declared,
+            runtime: hooks.runtime.into_iter().collect(),
+        }
+    }
+}
+
+impl HookTable {
+    /// Puts back hooks taken by [`HookTable::take`] for a point that may run again,
+    /// ahead of any registered at that point while they ran.
+    pub(crate) fn restore(&mut self, point: Hook, taken: PointRun) {
+        let current = &mut self.points[point.index()];
+        current.declared = taken.declared;
+        for (weight, mut bucket) in taken.runtime {
+            let newer = current.runtime.entry(weight).or_default();
+            bucket.append(newer);
+            *newer = bucket;
+        }
+    }
+}
+
+/// The hooks of one point, ready to run without holding the App's lock, so that a
+/// hook may register hooks or call any other method of the App.
+pub(crate) struct PointRun {
+    declared: Vec<&'static DeclaredHook>,
+    runtime: Vec<(i32, Vec<RuntimeHook>)>,
+}
+
+impl PointRun {
+    /// Runs every hook in SPEC order; a failing hook is reported and the rest run.
+    pub(crate) fn run(&self, app: &App, point: Hook, signal: Option<Signal>) {
+        let _quiet = exit::QuietPanics::enter();
+        let mut declared = self.declared.iter().peekable();
+        for (weight, bucket) in &self.runtime {
+            while let Some(hook) = declared.next_if(|hook| hook.weight <= *weight) {
+                run_declared(app, point, hook, signal);
+            }
+            for hook in bucket {
+                if let Err(failure) = exit::catch(|| (hook.f)(app)) {
+                    exit::report_hook_failure(
+                        app,
+                        point,
+                        &format_args!("#{} (run-time, weight {})", hook.number, weight),
+                        &failure,
+                    );
+                }
+            }
+        }
+        for hook in declared {
+            run_declared(app, point, hook, signal);
+        }
+    }
+}
+
+fn run_declared(app: &App, point: Hook, hook: &DeclaredHook, signal: Option<Signal>) {
+    let failure = match exit::catch(|| (hook.run)(app, signal)) {
+        Ok(Ok(())) => return,
+        Ok(Err(message)) => Failure::Returned(message),
+        Err(failure) => failure,
+    };
+    exit::report_hook_failure(app, point, &hook.path, &failure);
+}

@@ -1,0 +1,2 @@
+//! trybuild cases for cement's attributes live in `fail/` and `pass/`; `tests/ui.rs`
+//! runs them.
