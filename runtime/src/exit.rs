@@ -8,7 +8,7 @@
 
 use std::any::Any;
 use std::cell::Cell;
-use std::fmt::{self, Display};
+use std::fmt::{self, Display, Write as _};
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
@@ -30,8 +30,16 @@ impl Display for Failure {
             Failure::Panicked(message) => ("panicked", message),
             Failure::Returned(message) => ("returned an error", message),
         };
+        write!(f, "{verb}: ")?;
         // One line, whatever the message holds.
-        write!(f, "{verb}: {}", message.escape_debug())
+        for c in message.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,0 +1,33 @@
+//! An App driven by hand, one scenario per argument; see `tests/lifecycle.rs`.
+
+use cement::{App, Hook};
+
+fn app_with_failing_hooks() -> App {
+    let app = App::new("lifecycle");
+    app.register_hook(Hook::PreClose, 0, |_app: &App| println!("pre_close 1"));
+    app.register_hook(Hook::PreClose, 0, |_app: &App| {
+        panic!("hook 2 failed\nbadly")
+    });
+    app.register_hook(Hook::PreClose, 0, |_app: &App| println!("pre_close 3"));
+    app.defer(|| println!("deferred 1"));
+    app.defer(|| panic!("deferred 2 failed"));
+    app.register_hook(Hook::PostClose, 0, |_app: &App| println!("post_close"));
+    app
+}
+
+fn main() {
+    let scenario = std::env::args().nth(1).expect("a scenario");
+    match scenario.as_str() {
+        "failing-hooks" => {
+            let app = app_with_failing_hooks();
+            app.setup();
+            println!("code {}", app.close());
+        }
+        "panic-in-close-while-unwinding" => {
+            let app = app_with_failing_hooks();
+            app.setup();
+            app.run(|_app| panic!("body failed"));
+        }
+        other => panic!("unknown scenario {other}"),
+    }
+}

@@ -1,0 +1,45 @@
+//! An App driven by hand, checked at process level: what reaches stderr when hooks
+//! fail, and that failing hooks during unwinding never abort the process.
+
+use cement_tests::run_fixture;
+
+#[test]
+fn each_failure_is_one_line_naming_the_hook_and_the_rest_still_run() {
+    let run = run_fixture!("lifecycle", "failing-hooks");
+    assert_eq!(
+        run.stdout,
+        [
+            "pre_close 1",
+            "pre_close 3",
+            "deferred 1",
+            "post_close",
+            "code 1"
+        ]
+    );
+    assert_eq!(
+        run.stderr,
+        "cement: pre_close hook #2 (run-time, weight 0) panicked: hook 2 failed\\nbadly\n\
+         cement: deferred cleanup #2 panicked: deferred 2 failed\n"
+    );
+    assert_eq!(run.code, Some(0));
+}
+
+#[test]
+fn panicking_hooks_while_the_body_unwinds_do_not_abort() {
+    let run = run_fixture!("lifecycle", "panic-in-close-while-unwinding");
+    assert_eq!(
+        run.stdout,
+        ["pre_close 1", "pre_close 3", "deferred 1", "post_close"]
+    );
+    // The body's panic is reported by std as usual; cement's reports follow.
+    let reports = run.reports();
+    assert_eq!(
+        reports,
+        [
+            "cement: pre_close hook #2 (run-time, weight 0) panicked: hook 2 failed\\nbadly",
+            "cement: deferred cleanup #2 panicked: deferred 2 failed",
+        ]
+    );
+    assert!(run.stderr.contains("body failed"), "{}", run.stderr);
+    assert_eq!(run.code, Some(101), "{}", run.stderr);
+}
