@@ -38,6 +38,8 @@
 //!   code was already set. Nothing in close aborts the process, even while unwinding.
 //! - Dropping an App that was set up and not closed closes it.
 
+#![warn(missing_docs)]
+
 mod app;
 mod exit;
 mod hooks;
