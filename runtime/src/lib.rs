@@ -41,6 +41,7 @@
 #![warn(missing_docs)]
 
 mod app;
+mod entry;
 mod exit;
 mod hooks;
 mod signals;
