@@ -3,13 +3,13 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, Weak};
 use std::thread::{self, ThreadId};
 
-use crate::exit;
 use crate::hooks::{Hook, HookTable};
 use crate::signals::Signal;
+use crate::{exit, signals};
 
 /// An application's lifecycle: setup, run, close, with hooks at each step and an
 /// exit code.
@@ -55,7 +55,12 @@ struct Inner {
     exit_on_close: bool,
     catch_signals: bool,
     exit_code: AtomicI32,
+    /// How many times `set_exit_code` was called; tells whether a `signal` hook set
+    /// the code.
+    exit_code_writes: AtomicU64,
     set_up: AtomicBool,
+    /// The number of the signal that is ending the App, or 0.
+    received_signal: AtomicI32,
     hooks: Mutex<HookTable>,
     deferred: Mutex<Vec<Arc<DeferredSlot>>>,
     state: RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
@@ -112,7 +117,9 @@ impl AppBuilder {
                 exit_on_close: self.exit_on_close,
                 catch_signals: self.catch_signals,
                 exit_code: AtomicI32::new(0),
+                exit_code_writes: AtomicU64::new(0),
                 set_up: AtomicBool::new(false),
+                received_signal: AtomicI32::new(0),
                 hooks: Mutex::default(),
                 deferred: Mutex::default(),
                 state: RwLock::default(),
@@ -191,6 +198,13 @@ impl App {
             return;
         }
         self.collect_declared_hooks();
+        LIVE_APPS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(self.downgrade());
+        if self.inner.catch_signals {
+            signals::start_catching(self);
+        }
         self.run_hooks(Hook::PreSetup, None);
         self.run_hooks(Hook::PostSetup, None);
     }
@@ -258,10 +272,16 @@ impl App {
                 }
             }
         }
+        signals::closing_started(self);
         self.run_close_sequence();
         let code = self.exit_code();
         *lock(&self.inner.close) = CloseState::Done(code);
         self.inner.closed.notify_all();
+        signals::stop_catching(self);
+        LIVE_APPS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|live| !live.is(self) && live.0.strong_count() > 0);
         code
     }
 
@@ -292,6 +312,28 @@ impl App {
     /// ```
     pub fn set_exit_code(&self, code: i32) {
         self.inner.exit_code.store(code, Ordering::Release);
+        self.inner.exit_code_writes.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The signal that is ending this App, once one was caught: `signal` hooks and
+    /// the close sequence that follows can tell why they run.
+    ///
+    /// ```
+    /// let app = cement::App::new("demo");
+    /// assert_eq!(app.received_signal(), None);
+    /// ```
+    pub fn received_signal(&self) -> Option<Signal> {
+        Signal::from_number(self.inner.received_signal.load(Ordering::Acquire))
+    }
+
+    pub(crate) fn set_received_signal(&self, signal: Signal) {
+        self.inner
+            .received_signal
+            .store(signal.number(), Ordering::Release);
+    }
+
+    pub(crate) fn exit_code_writes(&self) -> u64 {
+        self.inner.exit_code_writes.load(Ordering::Acquire)
     }
 
     /// A failure happened: the code becomes 1 unless a non-zero code was already set.
@@ -449,6 +491,46 @@ impl Deferred {
         // Drop the closure outside the lock: its captures run user code.
         let cleanup = lock(&self.slot).take();
         drop(cleanup);
+    }
+}
+
+/// A reference to an App that does not keep it alive.
+pub(crate) struct WeakApp(Weak<Inner>);
+
+impl WeakApp {
+    pub(crate) fn upgrade(&self) -> Option<App> {
+        self.0.upgrade().map(|inner| App { inner })
+    }
+
+    pub(crate) fn is(&self, app: &App) -> bool {
+        std::ptr::eq(self.0.as_ptr(), Arc::as_ptr(&app.inner))
+    }
+}
+
+impl App {
+    pub(crate) fn downgrade(&self) -> WeakApp {
+        WeakApp(Arc::downgrade(&self.inner))
+    }
+}
+
+/// Apps set up and not yet closed, oldest first: `std::process::exit` closes them.
+static LIVE_APPS: Mutex<Vec<WeakApp>> = Mutex::new(Vec::new());
+
+/// Closes every App that was set up and not closed, newest first. Runs as the
+/// process ends (main returned, or `std::process::exit`), before atexit handlers.
+#[expect(dead_code, reason = "wired to the atexit trampoline once it lands")]
+pub(crate) fn close_live_apps() {
+    loop {
+        let newest = LIVE_APPS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let Some(newest) = newest else {
+            return;
+        };
+        if let Some(app) = newest.upgrade() {
+            app.close();
+        }
     }
 }
 

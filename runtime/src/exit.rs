@@ -63,7 +63,12 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// Writes one line to stderr, `cement: {what} {failure}`. Never panics, even if
 /// stderr is closed.
 pub(crate) fn report(what: &dyn Display, failure: &Failure) {
-    let line = format!("cement: {what} {failure}\n");
+    report_line(&format_args!("{what} {failure}"));
+}
+
+/// Writes `cement: {message}` as one line to stderr. Never panics.
+pub(crate) fn report_line(message: &dyn Display) {
+    let line = format!("cement: {message}\n");
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
@@ -106,8 +111,7 @@ impl Drop for QuietPanics {
 /// With `exit_on_close = false` the code is not the process status; say so rather
 /// than drop it silently, as Cement does.
 pub(crate) fn report_ignored_code(code: i32) {
-    let line = format!(
-        "cement: exit code {code} ignored: exit_on_close is false, so the process exits with 0\n"
-    );
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    report_line(&format_args!(
+        "exit code {code} ignored: exit_on_close is false, so the process exits with 0"
+    ));
 }

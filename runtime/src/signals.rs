@@ -65,3 +65,176 @@ impl fmt::Display for Signal {
         f.write_str(self.name())
     }
 }
+
+// Catching signals (SPEC §3, "Exit paths").
+//
+// The OS-level handler only does async-signal-safe work: an atomic swap and a write
+// to a pipe, or `_exit` for a second signal. One watcher thread, started with the
+// first App that catches signals, reads the pipe and runs the `signal` hooks and the
+// close sequence of the App that is catching, then ends the process with its code.
+//
+// The handlers stay registered for the rest of the process; `ACTIVE` switches them
+// between catching and behaving as the dispositions found before (signal-hook chains
+// to a previous handler function; a previous default action is emulated here).
+
+use std::io::{PipeReader, PipeWriter, Read, Write};
+use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use crate::app::{App, WeakApp};
+use crate::hooks::Hook;
+
+/// An App catches signals now (and has not finished closing).
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// The catching App's close sequence is running: any signal ends the process.
+static CLOSING: AtomicBool = AtomicBool::new(false);
+/// The first signal received while catching, or 0.
+static PENDING: AtomicI32 = AtomicI32::new(0);
+/// The pipe's write end, for the handler.
+static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
+/// Per caught signal: its disposition before cement was the default action.
+static PREVIOUS_WAS_DEFAULT: [AtomicBool; 3] = [const { AtomicBool::new(false) }; 3];
+
+/// The App catching signals.
+static CATCHER: Mutex<Option<WeakApp>> = Mutex::new(None);
+
+/// The handlers and the watcher, set up once per process.
+static INSTALLED: OnceLock<Result<PipeWriter, String>> = OnceLock::new();
+
+/// Makes `app` the App that catches signals, unless another one already does.
+/// Returns whether it does.
+pub(crate) fn start_catching(app: &App) -> bool {
+    let mut catcher = CATCHER.lock().unwrap_or_else(PoisonError::into_inner);
+    if catcher.is_some() {
+        return false;
+    }
+    if let Err(error) = INSTALLED.get_or_init(install) {
+        crate::exit::report_line(&format_args!("cannot catch signals: {error}"));
+        return false;
+    }
+    *catcher = Some(app.downgrade());
+    PENDING.store(0, Ordering::SeqCst);
+    CLOSING.store(false, Ordering::SeqCst);
+    ACTIVE.store(true, Ordering::SeqCst);
+    true
+}
+
+/// `app`'s close sequence starts: from now on a signal ends the process at once.
+pub(crate) fn closing_started(app: &App) {
+    if is_catcher(app) {
+        CLOSING.store(true, Ordering::SeqCst);
+    }
+}
+
+/// `app` has closed: stop catching and restore the previous dispositions.
+pub(crate) fn stop_catching(app: &App) {
+    let mut catcher = CATCHER.lock().unwrap_or_else(PoisonError::into_inner);
+    if catcher.as_ref().is_some_and(|c| c.is(app)) {
+        ACTIVE.store(false, Ordering::SeqCst);
+        CLOSING.store(false, Ordering::SeqCst);
+        *catcher = None;
+    }
+}
+
+fn is_catcher(app: &App) -> bool {
+    CATCHER
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .is_some_and(|c| c.is(app))
+}
+
+fn install() -> Result<PipeWriter, String> {
+    let (reader, writer) = std::io::pipe().map_err(|e| format!("pipe: {e}"))?;
+    WAKE_FD.store(writer.as_raw_fd(), Ordering::SeqCst);
+    std::thread::Builder::new()
+        .name("cement-signals".to_owned())
+        .spawn(move || watch(reader))
+        .map_err(|e| format!("watcher thread: {e}"))?;
+    for (index, signal) in Signal::CAUGHT.into_iter().enumerate() {
+        PREVIOUS_WAS_DEFAULT[index].store(disposition_is_default(signal), Ordering::SeqCst);
+        let number = signal.number();
+        // SAFETY: `on_signal` is async-signal-safe: it only touches atomics and calls
+        // `write`, `_exit` and signal-hook's `emulate_default_handler`, which are.
+        unsafe { signal_hook::low_level::register(number, move || on_signal(number, index)) }
+            .map_err(|e| format!("{signal}: {e}"))?;
+    }
+    Ok(writer)
+}
+
+/// Whether `signal`'s current disposition is the default action.
+fn disposition_is_default(signal: Signal) -> bool {
+    // SAFETY: sigaction with a null new action only reads the current disposition into
+    // `current`, a zeroed plain C struct we own.
+    unsafe {
+        let mut current: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal.number(), std::ptr::null(), &mut current) == 0
+            && current.sa_sigaction == libc::SIG_DFL
+    }
+}
+
+/// The OS-level handler. Async-signal-safe only.
+fn on_signal(number: i32, index: usize) {
+    if !ACTIVE.load(Ordering::SeqCst) {
+        if PREVIOUS_WAS_DEFAULT[index].load(Ordering::SeqCst) {
+            let _ = signal_hook::low_level::emulate_default_handler(number);
+        }
+        return;
+    }
+    if CLOSING.load(Ordering::SeqCst) || PENDING.swap(number, Ordering::SeqCst) != 0 {
+        let message: &[u8] = match number {
+            libc::SIGINT => b"cement: SIGINT while closing: exiting at once with 130\n",
+            libc::SIGTERM => b"cement: SIGTERM while closing: exiting at once with 143\n",
+            _ => b"cement: SIGHUP while closing: exiting at once with 129\n",
+        };
+        // SAFETY: write(2) on stderr with a static buffer is async-signal-safe.
+        unsafe { libc::write(libc::STDERR_FILENO, message.as_ptr().cast(), message.len()) };
+        signal_hook::low_level::exit(128 + number);
+    }
+    let fd = WAKE_FD.load(Ordering::SeqCst);
+    // SAFETY: `fd` is the pipe's write end, open for the rest of the process (the
+    // writer is kept in `INSTALLED`); write(2) is async-signal-safe.
+    unsafe { libc::write(fd, [1u8].as_ptr().cast(), 1) };
+}
+
+/// The watcher thread: runs what a signal asks for, outside the handler.
+fn watch(mut reader: PipeReader) {
+    let mut byte = [0u8];
+    loop {
+        match reader.read(&mut byte) {
+            Ok(1) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            _ => return,
+        }
+        let Some(signal) = Signal::from_number(PENDING.load(Ordering::SeqCst)) else {
+            continue;
+        };
+        let app = CATCHER
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .and_then(WeakApp::upgrade);
+        match app {
+            Some(app) => close_on_signal(&app, signal),
+            // Closed between the handler and here: behave as before cement.
+            None => {
+                let _ = signal_hook::low_level::emulate_default_handler(signal.number());
+            }
+        }
+    }
+}
+
+/// `signal` hooks, then the close sequence, then the end of the process with
+/// 128 + the signal's number, unless a `signal` hook set a code.
+fn close_on_signal(app: &App, signal: Signal) -> ! {
+    app.set_received_signal(signal);
+    let writes = app.exit_code_writes();
+    app.run_hooks(Hook::Signal, Some(signal));
+    if app.exit_code_writes() == writes {
+        app.set_exit_code(signal.exit_code());
+    }
+    let code = app.close();
+    let _ = std::io::stdout().flush();
+    std::process::exit(code)
+}

@@ -1,0 +1,57 @@
+//! An App that catches signals, one scenario per argument; see `tests/signals.rs`.
+//! Each scenario prints `ready` once it can take a signal, then waits for one.
+
+use std::io::Write;
+
+use cement::{App, Hook};
+
+fn say(line: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}");
+    let _ = stdout.flush();
+}
+
+fn wait_forever() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
+fn main() {
+    let scenario = std::env::args().nth(1).expect("a scenario");
+    let app = App::builder("signals").catch_signals(true).build();
+    app.register_hook(Hook::PreClose, 0, |app: &App| {
+        say(&format!("pre_close code {}", app.exit_code()));
+    });
+    app.register_hook(Hook::PostClose, 0, |_app: &App| say("post_close"));
+    app.register_hook(Hook::Signal, 0, |app: &App| {
+        let signal = app
+            .received_signal()
+            .expect("a signal hook runs for a signal");
+        say(&format!("signal hook {signal}"));
+        if std::env::args().any(|arg| arg == "--signal-hook-sets-code") {
+            app.set_exit_code(7);
+        }
+    });
+    app.setup();
+    match scenario.as_str() {
+        "wait" => {
+            say("ready");
+            wait_forever();
+        }
+        "slow-close" => {
+            app.register_hook(Hook::PreClose, 1, |_app: &App| {
+                say("closing slowly");
+                wait_forever();
+            });
+            say("ready");
+            wait_forever();
+        }
+        "closed" => {
+            app.close();
+            say("ready");
+            wait_forever();
+        }
+        other => panic!("unknown scenario {other}"),
+    }
+}
