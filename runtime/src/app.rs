@@ -6,7 +6,9 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, Weak};
 use std::thread::{self, ThreadId};
+use std::time::Duration;
 
+use crate::deadline::{self, Progress, Running};
 use crate::hooks::{Hook, HookTable};
 use crate::signals::Signal;
 use crate::{exit, signals};
@@ -54,6 +56,9 @@ struct Inner {
     label: String,
     exit_on_close: bool,
     catch_signals: bool,
+    close_deadline: Option<Duration>,
+    /// What runs now; kept only with a close deadline.
+    progress: Progress,
     exit_code: AtomicI32,
     /// How many times `set_exit_code` was called; tells whether a `signal` hook set
     /// the code.
@@ -91,6 +96,7 @@ pub struct AppBuilder {
     label: String,
     exit_on_close: bool,
     catch_signals: bool,
+    close_deadline: Option<Duration>,
 }
 
 impl AppBuilder {
@@ -109,6 +115,24 @@ impl AppBuilder {
         self
     }
 
+    /// Ends the process if the close sequence takes longer than `deadline` (default:
+    /// no deadline). The report names the hook or deferred cleanup that was running;
+    /// the status is the exit code, or 1 if it was 0. The process ends at once, as
+    /// with `_exit`: atexit handlers do not run.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let app = cement::App::builder("myapp")
+    ///     .close_deadline(Duration::from_secs(10))
+    ///     .build();
+    /// assert_eq!(app.close(), 0);
+    /// ```
+    pub fn close_deadline(mut self, deadline: Duration) -> Self {
+        self.close_deadline = Some(deadline);
+        self
+    }
+
     /// The App.
     pub fn build(self) -> App {
         App {
@@ -116,6 +140,8 @@ impl AppBuilder {
                 label: self.label,
                 exit_on_close: self.exit_on_close,
                 catch_signals: self.catch_signals,
+                close_deadline: self.close_deadline,
+                progress: Progress::default(),
                 exit_code: AtomicI32::new(0),
                 exit_code_writes: AtomicU64::new(0),
                 set_up: AtomicBool::new(false),
@@ -155,6 +181,7 @@ impl App {
             label: label.into(),
             exit_on_close: false,
             catch_signals: false,
+            close_deadline: None,
         }
     }
 
@@ -273,6 +300,9 @@ impl App {
             }
         }
         signals::closing_started(self);
+        if let Some(deadline) = self.inner.close_deadline {
+            deadline::watch_close(self, deadline);
+        }
         self.run_close_sequence();
         let code = self.exit_code();
         *lock(&self.inner.close) = CloseState::Done(code);
@@ -330,6 +360,38 @@ impl App {
         self.inner
             .received_signal
             .store(signal.number(), Ordering::Release);
+    }
+
+    /// Notes what runs now, for the close deadline's report.
+    pub(crate) fn track(&self, running: Running) {
+        if self.inner.close_deadline.is_some() {
+            self.inner.progress.set(running);
+        }
+    }
+
+    pub(crate) fn progress(&self) -> &Progress {
+        &self.inner.progress
+    }
+
+    /// Waits until the close sequence is done, at most `timeout`; whether it is.
+    pub(crate) fn wait_closed(&self, timeout: Duration) -> bool {
+        let state = lock(&self.inner.close);
+        let (state, _) = self
+            .inner
+            .closed
+            .wait_timeout_while(state, timeout, |state| {
+                !matches!(state, CloseState::Done(_))
+            })
+            .unwrap_or_else(PoisonError::into_inner);
+        matches!(*state, CloseState::Done(_))
+    }
+
+    /// Another handle to this App, for cement's own threads. They drop it only once
+    /// the App has closed, so its `Drop` does nothing.
+    pub(crate) fn share(&self) -> App {
+        App {
+            inner: Arc::clone(&self.inner),
+        }
     }
 
     pub(crate) fn exit_code_writes(&self) -> u64 {
@@ -392,9 +454,10 @@ impl App {
             let Some(cleanup) = lock(slot).take() else {
                 continue;
             };
+            let running = Running::Deferred(index + 1);
+            self.track(running);
             if let Err(failure) = exit::catch(cleanup) {
-                exit::report(&format_args!("deferred cleanup #{}", index + 1), &failure);
-                self.fail();
+                exit::report_failure(self, running, &failure);
             }
         }
     }

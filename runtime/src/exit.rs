@@ -13,7 +13,8 @@ use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use crate::{App, Hook};
+use crate::App;
+use crate::deadline::Running;
 
 /// How a piece of user code failed.
 #[derive(Debug)]
@@ -72,10 +73,10 @@ pub(crate) fn report_line(message: &dyn Display) {
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
-/// Reports a failed hook of `app` and applies the exit code rule: the code becomes 1
-/// unless a non-zero code was already set.
-pub(crate) fn report_hook_failure(app: &App, point: Hook, hook: &dyn Display, failure: &Failure) {
-    report(&format_args!("{point} hook {hook}"), failure);
+/// Reports a failed hook or deferred cleanup of `app` and applies the exit code
+/// rule: the code becomes 1 unless a non-zero code was already set.
+pub(crate) fn report_failure(app: &App, running: Running, failure: &Failure) {
+    report(&running, failure);
     app.fail();
 }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::App;
+use crate::deadline::Running;
 use crate::exit::{self, Failure};
 use crate::signals::Signal;
 
@@ -216,13 +217,10 @@ impl PointRun {
                 run_declared(app, point, hook, signal);
             }
             for hook in bucket {
+                let running = Running::RunTime(point, hook.number, *weight);
+                app.track(running);
                 if let Err(failure) = exit::catch(|| (hook.f)(app)) {
-                    exit::report_hook_failure(
-                        app,
-                        point,
-                        &format_args!("#{} (run-time, weight {})", hook.number, weight),
-                        &failure,
-                    );
+                    exit::report_failure(app, running, &failure);
                 }
             }
         }
@@ -233,10 +231,12 @@ impl PointRun {
 }
 
 fn run_declared(app: &App, point: Hook, hook: &DeclaredHook, signal: Option<Signal>) {
+    let running = Running::Declared(point, hook.path);
+    app.track(running);
     let failure = match exit::catch(|| (hook.run)(app, signal)) {
         Ok(Ok(())) => return,
         Ok(Err(message)) => Failure::Returned(message),
         Err(failure) => failure,
     };
-    exit::report_hook_failure(app, point, &hook.path, &failure);
+    exit::report_failure(app, running, &failure);
 }

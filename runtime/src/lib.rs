@@ -41,6 +41,7 @@
 #![warn(missing_docs)]
 
 mod app;
+mod deadline;
 mod entry;
 mod exit;
 mod hooks;

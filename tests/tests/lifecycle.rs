@@ -43,3 +43,15 @@ fn panicking_hooks_while_the_body_unwinds_do_not_abort() {
     assert!(run.stderr.contains("body failed"), "{}", run.stderr);
     assert_eq!(run.code, Some(101), "{}", run.stderr);
 }
+
+#[test]
+fn a_close_overrunning_its_deadline_names_the_hook_and_exits_1() {
+    let run = run_fixture!("lifecycle", "close-deadline");
+    assert_eq!(run.stdout, ["pre_close 1"]);
+    assert_eq!(
+        run.stderr,
+        "cement: close overran its deadline of 100ms in pre_close hook #2 (run-time, weight 0); \
+         exiting with 1\n"
+    );
+    assert_eq!(run.code, Some(1));
+}

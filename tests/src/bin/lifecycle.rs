@@ -28,6 +28,19 @@ fn main() {
             app.setup();
             app.run(|_app| panic!("body failed"));
         }
+        "close-deadline" => {
+            let app = App::builder("lifecycle")
+                .close_deadline(std::time::Duration::from_millis(100))
+                .build();
+            app.register_hook(Hook::PreClose, 0, |_app: &App| println!("pre_close 1"));
+            app.register_hook(Hook::PreClose, 0, |_app: &App| {
+                loop {
+                    std::thread::park();
+                }
+            });
+            app.register_hook(Hook::PostClose, 0, |_app: &App| println!("never reached"));
+            app.close();
+        }
         other => panic!("unknown scenario {other}"),
     }
 }

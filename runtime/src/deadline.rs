@@ -1,0 +1,77 @@
+//! The close deadline: with [`AppBuilder::close_deadline`](crate::AppBuilder::close_deadline),
+//! a watchdog thread ends the process when the close sequence overruns, naming what
+//! was running.
+
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use crate::App;
+use crate::exit;
+use crate::hooks::Hook;
+
+/// One piece of user code that the close sequence (or any hook point) runs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Running {
+    /// A declared hook, by its full path.
+    Declared(Hook, &'static str),
+    /// A run-time hook, by registration number and weight.
+    RunTime(Hook, u64, i32),
+    /// An App-scoped deferred cleanup, by registration number (from 1).
+    Deferred(usize),
+}
+
+impl fmt::Display for Running {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Running::Declared(point, path) => write!(f, "{point} hook {path}"),
+            Running::RunTime(point, number, weight) => {
+                write!(f, "{point} hook #{number} (run-time, weight {weight})")
+            }
+            Running::Deferred(number) => write!(f, "deferred cleanup #{number}"),
+        }
+    }
+}
+
+/// What an App with a close deadline is running now.
+#[derive(Default)]
+pub(crate) struct Progress(Mutex<Option<Running>>);
+
+impl Progress {
+    pub(crate) fn set(&self, running: Running) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(running);
+    }
+
+    fn get(&self) -> Option<Running> {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Starts the watchdog for `app`'s close sequence, which has just begun.
+pub(crate) fn watch_close(app: &App, deadline: Duration) {
+    let app = app.share();
+    let spawned = std::thread::Builder::new()
+        .name("cement-close-deadline".to_owned())
+        .spawn(move || {
+            if app.wait_closed(deadline) {
+                return;
+            }
+            let code = if app.exit_code() == 0 {
+                1
+            } else {
+                app.exit_code()
+            };
+            let running = app
+                .progress()
+                .get()
+                .map_or_else(|| "the close sequence".to_owned(), |r| r.to_string());
+            exit::report_line(&format_args!(
+                "close overran its deadline of {deadline:?} in {running}; exiting with {code}"
+            ));
+            // `_exit`: atexit handlers would wait for the close that is stuck.
+            signal_hook::low_level::exit(code)
+        });
+    if let Err(error) = spawned {
+        exit::report_line(&format_args!("cannot watch the close deadline: {error}"));
+    }
+}
