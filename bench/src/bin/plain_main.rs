@@ -1,0 +1,3 @@
+//! The baseline for start-up cost: an empty plain `fn main`.
+
+fn main() {}
