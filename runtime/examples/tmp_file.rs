@@ -11,12 +11,12 @@ use cement::{App, Hook};
 struct TmpFile(PathBuf);
 
 fn remove_tmp_file(app: &App) {
-    if let Some(tmp) = app.get::<TmpFile>() {
-        if tmp.0.exists() {
-            println!("removing tmp file: {}", tmp.0.display());
-            if let Err(error) = std::fs::remove_file(&tmp.0) {
-                eprintln!("cannot remove {}: {error}", tmp.0.display());
-            }
+    if let Some(tmp) = app.get::<TmpFile>()
+        && tmp.0.exists()
+    {
+        println!("removing tmp file: {}", tmp.0.display());
+        if let Err(error) = std::fs::remove_file(&tmp.0) {
+            eprintln!("cannot remove {}: {error}", tmp.0.display());
         }
     }
 }
