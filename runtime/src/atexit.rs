@@ -25,13 +25,15 @@
 //!
 //! Handlers do not run on abort, SIGKILL, an uncaught fatal signal, or with
 //! `panic = "abort"`. A handler must not call [`std::process::exit`] itself (C
-//! leaves calling `exit` from an `atexit` handler undefined).
+//! leaves calling `exit` from an `atexit` handler undefined). A handler registered
+//! from another thread after the handlers have all run (the process is ending) does
+//! not run.
 //!
 //! # How it works
 //!
 //! One `extern "C"` trampoline is given to libc's `atexit`, once. Rust's `main`
 //! returning and `std::process::exit` both end in libc's `exit`, which calls it. It
-//! first runs the slot set by [`run_first_at_exit`] (where closing the active App on
+//! first runs the slot set by `run_first_at_exit` (where closing the active App on
 //! `std::process::exit` belongs), then pops handlers one at a time: each is taken out
 //! under the lock and run with the lock released. No panic crosses the trampoline.
 
