@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::deadline::{self, Progress, Running};
 use crate::hooks::{Hook, HookTable};
 use crate::signals::Signal;
-use crate::{exit, signals};
+use crate::{atexit, exit, signals};
 
 /// An application's lifecycle: setup, run, close, with hooks at each step and an
 /// exit code.
@@ -229,6 +229,8 @@ impl App {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(self.downgrade());
+        // `std::process::exit` (or `main` returning) closes it before atexit handlers.
+        atexit::run_first_at_exit(close_live_apps);
         if self.inner.catch_signals {
             signals::start_catching(self);
         }
@@ -581,8 +583,7 @@ static LIVE_APPS: Mutex<Vec<WeakApp>> = Mutex::new(Vec::new());
 
 /// Closes every App that was set up and not closed, newest first. Runs as the
 /// process ends (main returned, or `std::process::exit`), before atexit handlers.
-#[expect(dead_code, reason = "wired to the atexit trampoline once it lands")]
-pub(crate) fn close_live_apps() {
+fn close_live_apps() {
     loop {
         let newest = LIVE_APPS
             .lock()

@@ -89,7 +89,20 @@ pub(crate) struct QuietPanics(());
 
 impl QuietPanics {
     pub(crate) fn enter() -> QuietPanics {
+        QuietPanics::install();
+        QUIET_DEPTH.with(|depth| depth.set(depth.get() + 1));
+        QuietPanics(())
+    }
+
+    /// Wraps the process's panic hook, once. Call it early (before any unwinding) so
+    /// that a later [`enter`](QuietPanics::enter) during unwinding is quiet too: std
+    /// refuses to swap the hook on a panicking thread, so there it is skipped, and
+    /// the default message prints rather than the process aborting.
+    pub(crate) fn install() {
         static WRAP_PANIC_HOOK: Once = Once::new();
+        if WRAP_PANIC_HOOK.is_completed() || std::thread::panicking() {
+            return;
+        }
         WRAP_PANIC_HOOK.call_once(|| {
             let previous = panic::take_hook();
             panic::set_hook(Box::new(move |info| {
@@ -98,8 +111,6 @@ impl QuietPanics {
                 }
             }));
         });
-        QUIET_DEPTH.with(|depth| depth.set(depth.get() + 1));
-        QuietPanics(())
     }
 }
 

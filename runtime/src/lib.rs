@@ -37,11 +37,43 @@
 //!   of stderr and the others still run; the exit code becomes 1 unless a non-zero
 //!   code was already set. Nothing in close aborts the process, even while unwinding.
 //! - Dropping an App that was set up and not closed closes it.
+//!
+//! # Scoped cleanup: [`Defer`] and [`defer!`]
+//!
+//! The `cleanup` package's `with defer() as d:` is a local [`Defer`]: closures
+//! registered with [`Defer::defer`] (they may borrow locals) run when the scope ends,
+//! normally or by unwinding, last registered first. Each can be released or run
+//! early; [`Defer::release`] cancels all registered so far. A panicking cleanup never
+//! skips the others. For one cleanup, [`defer!`] (or [`guard`], to disarm it) costs
+//! what a hand-written `Drop` costs.
+//!
+//! ```
+//! let mut log = Vec::new();
+//! {
+//!     let d = cement::Defer::new();
+//!     d.defer(|| log.push("cleaned up"));
+//! }
+//! assert_eq!(log, ["cleaned up"]);
+//! ```
+//!
+//! # Process exit: [`atexit`]
+//!
+//! Python's `atexit.register`: [`atexit::register`] runs a handler when the process
+//! ends normally (`main` returns, `std::process::exit`, a panic that ends `main`),
+//! last registered first, after the App's close. A panicking handler is reported on
+//! one line of stderr and the rest still run; the exit status is unchanged.
+//!
+//! # Limits
+//!
+//! Nothing runs on abort, SIGKILL or with `panic = "abort"`: [`Defer`] and [`defer!`]
+//! need unwinding, and [`atexit`] handlers need libc's `exit` to be called.
 
 #![warn(missing_docs)]
 
 mod app;
+pub mod atexit;
 mod deadline;
+mod defer;
 mod entry;
 mod exit;
 mod hooks;
@@ -52,6 +84,7 @@ mod signals;
 pub mod __private;
 
 pub use app::{App, AppBuilder, Deferred};
+pub use defer::{Defer, DeferHandle, Guard, guard};
 pub use hooks::Hook;
 pub use signals::Signal;
 
