@@ -55,3 +55,32 @@ fn a_close_overrunning_its_deadline_names_the_hook_and_exits_1() {
     );
     assert_eq!(run.code, Some(1));
 }
+
+#[test]
+fn process_exit_in_the_body_closes_before_atexit_handlers_and_keeps_its_status() {
+    let run = run_fixture!("lifecycle", "process-exit-in-body");
+    assert_eq!(
+        run.stdout,
+        ["pre_close", "deferred", "post_close", "atexit handler"]
+    );
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.code, Some(5));
+}
+
+#[test]
+fn process_exit_in_a_hook_neither_deadlocks_nor_closes_twice() {
+    let run = run_fixture!("lifecycle", "process-exit-in-hook");
+    assert_eq!(run.stdout, ["pre_close", "atexit handler"]);
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.code, Some(6));
+}
+
+#[test]
+fn an_app_never_closed_is_closed_when_main_returns() {
+    let run = run_fixture!("lifecycle", "forgotten-app");
+    assert_eq!(
+        run.stdout,
+        ["pre_close", "deferred", "post_close", "atexit handler"]
+    );
+    assert_eq!(run.code, Some(0));
+}

@@ -81,6 +81,7 @@ fn closes_on(signal: &str, name: &str, status: i32) {
             format!("signal hook {name}"),
             format!("pre_close code {status}"),
             "post_close".to_owned(),
+            "atexit handler".to_owned(),
         ],
         "{}",
         run.stderr

@@ -15,6 +15,16 @@ fn app_with_failing_hooks() -> App {
     app
 }
 
+/// An App whose close and the atexit handler after it say so.
+fn exit_reporting_app() -> App {
+    cement::atexit::register(|| println!("atexit handler"));
+    let app = App::new("lifecycle");
+    app.register_hook(Hook::PreClose, 0, |_app: &App| println!("pre_close"));
+    app.defer(|| println!("deferred"));
+    app.register_hook(Hook::PostClose, 0, |_app: &App| println!("post_close"));
+    app
+}
+
 fn main() {
     let scenario = std::env::args().nth(1).expect("a scenario");
     match scenario.as_str() {
@@ -40,6 +50,24 @@ fn main() {
             });
             app.register_hook(Hook::PostClose, 0, |_app: &App| println!("never reached"));
             app.close();
+        }
+        "process-exit-in-body" => {
+            let app = exit_reporting_app();
+            app.setup();
+            app.run(|_app| std::process::exit(5));
+        }
+        "process-exit-in-hook" => {
+            let app = exit_reporting_app();
+            app.register_hook(Hook::PreClose, 1, |_app: &App| std::process::exit(6));
+            app.register_hook(Hook::PreClose, 2, |_app: &App| println!("not reached"));
+            app.setup();
+            println!("code {}", app.close());
+        }
+        "forgotten-app" => {
+            let app = exit_reporting_app();
+            app.setup();
+            // Neither closed nor dropped: the process's end closes it.
+            std::mem::forget(app);
         }
         other => panic!("unknown scenario {other}"),
     }

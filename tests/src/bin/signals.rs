@@ -36,6 +36,7 @@ fn main() {
     app.setup();
     match scenario.as_str() {
         "wait" => {
+            cement::atexit::register(|| say("atexit handler"));
             say("ready");
             wait_forever();
         }
