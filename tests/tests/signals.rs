@@ -116,7 +116,8 @@ fn a_signal_hook_can_choose_the_exit_code() {
             "ready",
             "signal hook SIGTERM",
             "pre_close code 7",
-            "post_close"
+            "post_close",
+            "atexit handler"
         ]
     );
     assert_eq!(run.code, Some(7), "{}", run.stderr);
