@@ -51,6 +51,222 @@ pub use app::{App, AppBuilder, Deferred};
 pub use hooks::Hook;
 pub use signals::Signal;
 
+/// Turns `fn main` into a program that runs inside an [`App`]: set up, run the body,
+/// close deterministically.
+///
+/// ```standalone_crate
+/// use cement::{App, cleanup};
+///
+/// #[cleanup(pre_close)]
+/// fn say_goodbye(app: &App) {
+///     println!("closing {}", app.label());
+/// }
+///
+/// #[cement::main(label = "myapp", exit_on_close = true)]
+/// fn main(app: &App) -> Result<(), std::io::Error> {
+///     println!("running {}", app.label());
+///     Ok(())
+/// }
+/// ```
+///
+/// The function takes no parameters or one `&App`, and returns `()` or
+/// `Result<(), E>` with `E: Debug` (written as a path ending in `Result`, like
+/// `std::io::Result<()>`). It may not be `async`, `const`, `unsafe`, `extern` or
+/// generic.
+///
+/// # Options
+///
+/// ## `label = "..."`
+///
+/// The App's label: hooks declared with `app = "..."` run only for the App with that
+/// label. Default: the package name (`CARGO_PKG_NAME`). Must not be empty.
+///
+/// ## `exit_on_close = bool`
+///
+/// Default `false`, as in Cement. With `true`, the process status is the App's exit
+/// code after close ([`App::exit_code`]); `main` returns it as a
+/// [`std::process::ExitCode`], so destructors still run. With `false`, the status is
+/// what std makes of the body: 0, 1 for an `Err`, 101 for a panic (which continues
+/// after close); a non-zero exit code that is ignored is reported on stderr.
+///
+/// ## `catch_signals = bool`
+///
+/// Default `true`: SIGINT, SIGTERM and SIGHUP run the `signal` hooks and the close
+/// sequence, then end the process with 128 + the signal number.
+///
+/// ## `crate = "path"`
+///
+/// The path the generated code uses to reach this crate, for a renamed dependency
+/// (`my_cement = { package = "cement", .. }` → `crate = "my_cement"`). Default
+/// `::cement`.
+///
+/// # Equivalent code without the macro
+///
+/// Roughly (the generated code also catches a panicking body, closes, and then lets
+/// the panic continue, and reports an ignored exit code):
+///
+/// ```no_run
+/// use cement::App;
+/// use std::process::ExitCode;
+///
+/// fn body(app: &App) -> Result<(), std::io::Error> {
+///     println!("running {}", app.label());
+///     Ok(())
+/// }
+///
+/// fn main() -> ExitCode {
+///     let app = App::builder("myapp")
+///         .exit_on_close(true)
+///         .catch_signals(true)
+///         .build();
+///     app.setup();
+///     if let Err(error) = app.run(body) {
+///         eprintln!("Error: {error:?}");
+///         if app.exit_code() == 0 {
+///             app.set_exit_code(1);
+///         }
+///     }
+///     let code = app.close();
+///     ExitCode::from(code as u8)
+/// }
+/// ```
+pub use cement_macros::main;
+
+/// Declares a hook, run by every [`App`] (or the one named by `app = "..."`) at a
+/// point of its life: `pre_setup`, `post_setup`, `pre_run`, `post_run`, `pre_close`,
+/// `post_close` or `signal`. [`cleanup`] is the same for the two close points.
+///
+/// ```standalone_crate
+/// use cement::{App, Signal};
+///
+/// #[cement::hook(post_setup)]
+/// fn announce(app: &App) {
+///     println!("{} is set up", app.label());
+/// }
+///
+/// #[cement::hook(signal, weight = -5)]
+/// fn note_signal(app: &App, signal: Signal) {
+///     eprintln!("{} got {}", app.label(), signal.name());
+/// }
+///
+/// # let app = App::new("doc");
+/// # app.setup();
+/// # app.close();
+/// ```
+///
+/// The hook point comes first. The function takes no parameters or one `&App`;
+/// a `signal` hook takes `(&App, Signal)`. It returns `()` or `Result<(), E>` with
+/// `E: Debug` (written as a path ending in `Result`); an `Err` or a panic is reported
+/// on one line of stderr, sets the exit code to 1 unless it is already non-zero, and
+/// does not stop the other hooks. It may not be a method, `async`, `const`,
+/// `unsafe`, `extern` or generic.
+///
+/// Hooks are collected when the program is linked, from every linked crate. A crate
+/// whose only use is its hooks (a plugin) must be named once so that the linker keeps
+/// it: `use plugin as _;`.
+///
+/// # Options
+///
+/// ## `weight = N`
+///
+/// An `i32`, default 0, may be negative. Hooks of one point run by ascending weight;
+/// at equal weight, declared hooks first, by their full path
+/// (`crate::module::function`), then hooks registered at run time in registration
+/// order.
+///
+/// ## `app = "label"`
+///
+/// Run only for the App with this label. Default: every App.
+///
+/// ## `crate = "path"`
+///
+/// The path the generated code uses to reach this crate, for a renamed dependency.
+/// Default `::cement`.
+///
+/// # Equivalent code without the macro
+///
+/// A hook registered at run time, on one App:
+///
+/// ```
+/// use cement::{App, Hook};
+///
+/// let app = App::new("myapp");
+/// app.register_hook(Hook::PostSetup, 0, |app: &App| {
+///     println!("{} is set up", app.label());
+/// });
+/// app.setup();
+/// app.close();
+/// ```
+pub use cement_macros::hook;
+
+/// Declares a close hook: `#[cleanup(pre_close)]` runs before the App's deferred
+/// cleanups, `#[cleanup(post_close)]` after them. The same as [`hook`] with those two
+/// points, with the same options (`weight`, `app`, `crate`) and signatures.
+///
+/// ```standalone_crate
+/// use cement::{App, cleanup};
+///
+/// struct TmpFile(std::path::PathBuf);
+///
+/// #[cleanup(pre_close)]
+/// fn remove_tmp_file(app: &App) -> std::io::Result<()> {
+///     if let Some(tmp) = app.get::<TmpFile>() {
+///         std::fs::remove_file(&tmp.0)?;
+///         println!("removed {}", tmp.0.display());
+///     }
+///     Ok(())
+/// }
+///
+/// #[cleanup(post_close, weight = 10, app = "myapp")]
+/// fn goodbye() {
+///     println!("bye");
+/// }
+///
+/// let app = App::new("myapp");
+/// app.setup();
+/// let path = std::env::temp_dir().join(format!("cement-cleanup-doc-{}", std::process::id()));
+/// std::fs::write(&path, "scratch").unwrap();
+/// app.insert(TmpFile(path.clone()));
+/// assert_eq!(app.close(), 0);
+/// assert!(!path.exists());
+/// ```
+///
+/// # Options
+///
+/// ## `weight = N`
+///
+/// An `i32`, default 0, may be negative: hooks of one point run by ascending weight,
+/// then by full path, then run-time hooks in registration order.
+///
+/// ## `app = "label"`
+///
+/// Run only for the App with this label. Default: every App.
+///
+/// ## `crate = "path"`
+///
+/// The path the generated code uses to reach this crate, for a renamed dependency.
+/// Default `::cement`.
+///
+/// # Equivalent code without the macro
+///
+/// ```
+/// use cement::{App, Hook};
+///
+/// struct TmpFile(std::path::PathBuf);
+///
+/// let app = App::new("myapp");
+/// app.register_hook(Hook::PreClose, 0, |app: &App| {
+///     if let Some(tmp) = app.get::<TmpFile>() {
+///         let _ = std::fs::remove_file(&tmp.0);
+///     }
+/// });
+/// app.setup();
+/// app.close();
+/// ```
+///
+/// A run-time hook returns `()`; a declared hook may also return `Result`.
+pub use cement_macros::cleanup;
+
 #[cfg(test)]
 mod tests {
     use super::App;

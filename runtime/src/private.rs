@@ -8,9 +8,13 @@ use std::process::ExitCode;
 pub use inventory;
 
 pub use crate::hooks::DeclaredHook;
-use crate::{App, exit};
+use crate::{App, Signal, exit};
 
 /// What a hook or a `#[cement::main]` body may return: `()` or `Result<(), E: Debug>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not something a cement hook or main may return",
+    label = "expected `()` or `Result<(), E>` with `E: Debug`"
+)]
 pub trait Outcome {
     /// `Err` with the error's `Debug` text.
     fn into_outcome(self) -> Result<(), String>;
@@ -26,6 +30,12 @@ impl<E: Debug> Outcome for Result<(), E> {
     fn into_outcome(self) -> Result<(), String> {
         self.map_err(|error| format!("{error:?}"))
     }
+}
+
+/// The signal a `signal` hook's wrapper passes on: the runtime always gives signal
+/// hooks `Some(signal)`.
+pub fn delivered_signal(signal: Option<Signal>) -> Signal {
+    signal.expect("cement runs signal hooks with the signal that arrived")
 }
 
 /// The options of `#[cement::main]`.

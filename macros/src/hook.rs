@@ -1,0 +1,63 @@
+//! `#[cement::hook]` and `#[cleanup]`: the function, unchanged, and its registration.
+//!
+//! ```text
+//! fn remove_tmp_file(app: &App) -> io::Result<()> { .. }
+//! ::cement::__private::inventory::submit! {
+//!     ::cement::__private::DeclaredHook::new(
+//!         ::cement::Hook::PreClose, 0,
+//!         ::core::concat!(::core::module_path!(), "::", "remove_tmp_file"),
+//!         ::core::option::Option::None,
+//!         |app, signal| ::cement::__private::Outcome::into_outcome(remove_tmp_file(app)),
+//!     )
+//! }
+//! ```
+//!
+//! The path (module path and name) orders hooks of equal weight (SPEC §3).
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{quote, quote_spanned};
+
+use crate::options::HookOptions;
+use crate::signature::{Params, Signature};
+
+pub(crate) fn expand(
+    options: &HookOptions,
+    name: &Ident,
+    signature: &Signature,
+    item: TokenStream,
+) -> TokenStream {
+    let runtime = &options.runtime;
+    let point = Ident::new(options.point.variant(), Span::call_site());
+    let weight = options.weight;
+    let path_name = name.to_string();
+    let app = match &options.app {
+        Some(label) => quote!(::core::option::Option::Some(#label)),
+        None => quote!(::core::option::Option::None),
+    };
+    let call = match signature.params {
+        Params::None => quote!(#name()),
+        Params::App => quote!(#name(app)),
+        Params::AppAndSignal => {
+            quote!(#name(app, #runtime::__private::delivered_signal(signal)))
+        }
+    };
+    // Spanned at the return type, so an `E` that is not `Debug` is reported there.
+    let outcome = quote_spanned! {signature.output_span=>
+        #runtime::__private::Outcome::into_outcome(#call)
+    };
+    quote! {
+        #item
+        #runtime::__private::inventory::submit! {
+            #runtime::__private::DeclaredHook::new(
+                #runtime::Hook::#point,
+                #weight,
+                ::core::concat!(::core::module_path!(), "::", #path_name),
+                #app,
+                |app, signal| {
+                    let _ = signal;
+                    #outcome
+                },
+            )
+        }
+    }
+}
