@@ -14,8 +14,8 @@
 //!
 //! The path (module path and name) orders hooks of equal weight (SPEC §3).
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{quote, quote_spanned};
+use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
+use quote::quote;
 
 use crate::options::HookOptions;
 use crate::signature::{Params, Signature};
@@ -42,9 +42,10 @@ pub(crate) fn expand(
         }
     };
     // Spanned at the return type, so an `E` that is not `Debug` is reported there.
-    let outcome = quote_spanned! {signature.output_span=>
-        #runtime::__private::Outcome::into_outcome(#call)
-    };
+    let outcome = respan(
+        quote!(#runtime::__private::Outcome::into_outcome(#call)),
+        signature.output_span,
+    );
     quote! {
         #item
         #runtime::__private::inventory::submit! {
@@ -60,4 +61,20 @@ pub(crate) fn expand(
             )
         }
     }
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut new = Group::new(group.delimiter(), respan(group.stream(), span));
+                new.set_span(span);
+                return TokenTree::Group(new);
+            }
+            tree.set_span(span);
+            tree
+        })
+        .collect()
 }

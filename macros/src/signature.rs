@@ -182,13 +182,11 @@ fn check_output(kind: AttributeKind, output: &ReturnType) -> syn::Result<Option<
     if unit || is_path_ending_in(ty, "Result") {
         return Ok(Some(ty.span()));
     }
-    let mut message = format!(
-        "`{}` functions return `()` or `Result<(), E>` with `E: Debug` \
-         (written as a path ending in `Result`, like `std::io::Result<()>`)",
+    let message = format!(
+        "`{}` functions return nothing, `()`, or `Result<(), E>` with `E: Debug`, written as \
+         a path ending in `Result` (like `std::io::Result<()>`); other types, and aliases \
+         with other names, are not accepted",
         kind.display()
     );
-    if matches!(&**ty, Type::Path(_)) {
-        message += "; a type alias is recognized only if it is named `Result`";
-    }
     Err(syn::Error::new_spanned(ty, message))
 }
