@@ -14,7 +14,7 @@
 //!
 //! The path (module path and name) orders hooks of equal weight (SPEC §3).
 
-use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::options::HookOptions;
@@ -41,11 +41,7 @@ pub(crate) fn expand(
             quote!(#name(app, #runtime::__private::delivered_signal(signal)))
         }
     };
-    // Spanned at the return type, so an `E` that is not `Debug` is reported there.
-    let outcome = respan(
-        quote!(#runtime::__private::Outcome::into_outcome(#call)),
-        signature.output_span,
-    );
+    let outcome = signature.at_output(quote!(#runtime::__private::Outcome::into_outcome(#call)));
     quote! {
         #item
         #runtime::__private::inventory::submit! {
@@ -61,20 +57,4 @@ pub(crate) fn expand(
             )
         }
     }
-}
-
-/// `tokens` with every span set to `span`.
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut tree| {
-            if let TokenTree::Group(group) = &tree {
-                let mut new = Group::new(group.delimiter(), respan(group.stream(), span));
-                new.set_span(span);
-                return TokenTree::Group(new);
-            }
-            tree.set_span(span);
-            tree
-        })
-        .collect()
 }

@@ -14,7 +14,7 @@
 //! cannot collide with the generated `main`.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{ToTokens, quote};
 
 use crate::function::Function;
 use crate::options::MainOptions;
@@ -39,21 +39,23 @@ pub(crate) fn expand(
         Params::None => quote!(#body_name()),
         Params::App | Params::AppAndSignal => quote!(#body_name(app)),
     };
-    let outcome = quote_spanned!(signature.output_span=> #call);
+    let run_main = signature.at_output(quote! {
+        #runtime::__private::run_main(
+            #runtime::__private::MainOptions {
+                label: #label,
+                exit_on_close: #exit_on_close,
+                catch_signals: #catch_signals,
+            },
+            |app| {
+                let _ = app;
+                #call
+            },
+        )
+    });
     quote! {
         #vis fn main() -> ::std::process::ExitCode {
             #body_fn
-            #runtime::__private::run_main(
-                #runtime::__private::MainOptions {
-                    label: #label,
-                    exit_on_close: #exit_on_close,
-                    catch_signals: #catch_signals,
-                },
-                |app| {
-                    let _ = app;
-                    #outcome
-                },
-            )
+            #run_main
         }
     }
 }

@@ -3,7 +3,7 @@
 //! `(&App, Signal)`); a return type that is absent, `()`, or a path whose last segment
 //! is `Result`. Each refusal is one error at the offending token.
 
-use proc_macro2::Span;
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use syn::spanned::Spanned;
 use syn::{GenericParam, ReturnType, Type};
 
@@ -24,6 +24,29 @@ pub(crate) struct Signature {
     /// Where the return type is written (or the name, when it is absent): the span
     /// of errors about what it returns, such as an `E` that is not `Debug`.
     pub output_span: Span,
+}
+
+impl Signature {
+    /// `tokens` with every span set to the return type's, so that a type error about
+    /// what the function returns (an `E` that is not `Debug`) is reported there.
+    pub(crate) fn at_output(&self, tokens: TokenStream) -> TokenStream {
+        respan(tokens, self.output_span)
+    }
+}
+
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            if let TokenTree::Group(group) = &tree {
+                let mut respanned = Group::new(group.delimiter(), respan(group.stream(), span));
+                respanned.set_span(span);
+                return TokenTree::Group(respanned);
+            }
+            tree.set_span(span);
+            tree
+        })
+        .collect()
 }
 
 /// Checks `function` for `kind`; `point` is the hook point, for hooks.
