@@ -7,7 +7,7 @@
 //! accepted.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::ToTokens;
+use quote::{ToTokens, quote};
 use syn::parse::{ParseStream, Parser};
 use syn::{Attribute, Generics, Ident, ReturnType, Token, Type, Visibility, token};
 
@@ -31,6 +31,25 @@ pub(crate) struct Function {
     pub output: ReturnType,
     /// The brace-delimited body, untouched.
     pub body: TokenStream,
+}
+
+impl Function {
+    /// The function under another name, without its attributes, visibility and
+    /// qualifiers: the expansions nest it in the function they generate.
+    pub(crate) fn renamed(&self, name: &Ident) -> TokenStream {
+        let Function {
+            fn_token,
+            generics,
+            params_tokens,
+            output,
+            body,
+            ..
+        } = self;
+        let where_clause = &generics.where_clause;
+        quote! {
+            #fn_token #name #generics (#params_tokens) #output #where_clause #body
+        }
+    }
 }
 
 /// One entry of the parameter list.

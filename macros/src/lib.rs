@@ -8,7 +8,7 @@
 //! - `options`: what is between the attribute's parentheses;
 //! - `function`: the function item it is put on;
 //! - `signature`: whether the attribute accepts that function;
-//! - `hook`, `main_fn`: the expansion.
+//! - `hook`, `main_fn`, `test_fn`: the expansion.
 //!
 //! On an error the item is still emitted beside the error (and, for `main`, a `fn
 //! main`), so the compiler reports that error alone.
@@ -18,6 +18,7 @@ mod hook;
 mod main_fn;
 mod options;
 mod signature;
+mod test_fn;
 
 use proc_macro::TokenStream;
 use quote::quote;
@@ -42,6 +43,12 @@ pub fn cleanup(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_hook(AttributeKind::Cleanup, args.into(), item.into()).into()
 }
 
+/// See `cement::test`.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand_test(args.into(), item.into()).into()
+}
+
 type Tokens = proc_macro2::TokenStream;
 
 fn expand_hook(kind: AttributeKind, args: Tokens, item: Tokens) -> Tokens {
@@ -52,11 +59,25 @@ fn expand_hook(kind: AttributeKind, args: Tokens, item: Tokens) -> Tokens {
             .map(|signature| hook::expand(&options, &function.name, &signature, item.clone())),
         (options, function) => Err(first_errors([options.err(), function.err()])),
     };
-    checked.unwrap_or_else(|error| {
-        // The function stays, unregistered: nothing calls it, hence the `allow`.
-        let error = error.to_compile_error();
-        quote!(#error #[allow(dead_code)] #item)
-    })
+    checked.unwrap_or_else(|error| with_item(error, item))
+}
+
+/// The error, and the item as it was: nothing calls it now, hence the `allow`.
+fn with_item(error: syn::Error, item: Tokens) -> Tokens {
+    let error = error.to_compile_error();
+    quote!(#error #[allow(dead_code)] #item)
+}
+
+fn expand_test(args: Tokens, item: Tokens) -> Tokens {
+    let kind = AttributeKind::Test;
+    let options = options::parse_test(args);
+    let function = function::parse(kind, item.clone());
+    let checked = match (options, function) {
+        (Ok(options), Ok(function)) => signature::check(kind, None, &function)
+            .map(|signature| test_fn::expand(&options, &function, &signature)),
+        (options, function) => Err(first_errors([options.err(), function.err()])),
+    };
+    checked.unwrap_or_else(|error| with_item(error, item))
 }
 
 fn expand_main(args: Tokens, item: Tokens) -> Tokens {

@@ -87,23 +87,9 @@ fn body_name(function: &Function) -> Ident {
     Ident::new("__cement_main", function.name.span())
 }
 
-/// The user's function under the private name, without its visibility.
+/// The user's function under the private name, with its attributes.
 fn renamed(function: &Function) -> TokenStream {
-    let Function {
-        attrs,
-        qualifiers: _,
-        fn_token,
-        generics,
-        paren: _,
-        output,
-        body,
-        ..
-    } = function;
-    let name = body_name(function);
-    let params = &function.params_tokens;
-    let where_clause = &generics.where_clause;
-    quote! {
-        #(#attrs)*
-        #fn_token #name #generics (#params) #output #where_clause #body
-    }
+    let attrs = &function.attrs;
+    let body_fn = function.renamed(&body_name(function));
+    quote!(#(#attrs)* #body_fn)
 }

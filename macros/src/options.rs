@@ -18,6 +18,7 @@ pub(crate) enum AttributeKind {
     Main,
     Hook,
     Cleanup,
+    Test,
 }
 
 impl AttributeKind {
@@ -27,6 +28,7 @@ impl AttributeKind {
             AttributeKind::Main => "#[cement::main]",
             AttributeKind::Hook => "#[cement::hook]",
             AttributeKind::Cleanup => "#[cleanup]",
+            AttributeKind::Test => "#[cement::test]",
         }
     }
 
@@ -35,6 +37,7 @@ impl AttributeKind {
         match self {
             AttributeKind::Main => "`fn main`",
             AttributeKind::Hook | AttributeKind::Cleanup => "a free function",
+            AttributeKind::Test => "a test function",
         }
     }
 
@@ -60,6 +63,10 @@ impl AttributeKind {
             name: "app",
             kind: ValueKind::Label,
         };
+        const EXPECT_EXIT: OptionSpec = OptionSpec {
+            name: "expect_exit",
+            kind: ValueKind::I32,
+        };
         const CRATE: OptionSpec = OptionSpec {
             name: "crate",
             kind: ValueKind::Path,
@@ -67,13 +74,14 @@ impl AttributeKind {
         match self {
             AttributeKind::Main => &[LABEL, EXIT_ON_CLOSE, CATCH_SIGNALS, CRATE],
             AttributeKind::Hook | AttributeKind::Cleanup => &[WEIGHT, APP, CRATE],
+            AttributeKind::Test => &[LABEL, EXPECT_EXIT, EXIT_ON_CLOSE, CRATE],
         }
     }
 
     /// The hook points the attribute accepts before its options, if it takes one.
     fn points(self) -> &'static [&'static str] {
         match self {
-            AttributeKind::Main => &[],
+            AttributeKind::Main | AttributeKind::Test => &[],
             AttributeKind::Hook => &[
                 "pre_setup",
                 "post_setup",
@@ -115,9 +123,9 @@ impl ValueKind {
                 format!("`{name}` takes a string literal, like `{name} = \"myapp\"`")
             }
             ValueKind::Bool => format!("`{name}` takes `true` or `false`"),
-            ValueKind::I32 => format!(
-                "`{name}` takes an integer literal in i32's range, like `{name} = 10` or `{name} = -5`"
-            ),
+            ValueKind::I32 => {
+                format!("`{name}` takes an integer literal in i32's range, like `{name} = 10`")
+            }
             ValueKind::Path => {
                 format!("`{name}` takes a path in a string literal, like `{name} = \"my_cement\"`")
             }
@@ -184,6 +192,15 @@ pub(crate) struct MainOptions {
     pub runtime: TokenStream,
 }
 
+/// The options of `#[cement::test]`.
+pub(crate) struct TestOptions {
+    /// `None`: the package name.
+    pub label: Option<LitStr>,
+    pub expect_exit: i32,
+    pub exit_on_close: bool,
+    pub runtime: TokenStream,
+}
+
 /// A hook point, as the `cement::Hook` variant it names.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Point {
@@ -239,6 +256,16 @@ pub(crate) fn parse_main(args: TokenStream) -> syn::Result<MainOptions> {
         label: parsed.string("label"),
         exit_on_close: parsed.bool("exit_on_close").unwrap_or(false),
         catch_signals: parsed.bool("catch_signals").unwrap_or(true),
+        runtime: parsed.runtime_path(),
+    })
+}
+
+pub(crate) fn parse_test(args: TokenStream) -> syn::Result<TestOptions> {
+    let mut parsed = parse(AttributeKind::Test, args)?;
+    Ok(TestOptions {
+        label: parsed.string("label"),
+        expect_exit: parsed.int("expect_exit").unwrap_or(0),
+        exit_on_close: parsed.bool("exit_on_close").unwrap_or(false),
         runtime: parsed.runtime_path(),
     })
 }

@@ -65,6 +65,17 @@ pub(crate) fn check(
             ),
         ));
     }
+    if kind == AttributeKind::Test
+        && let Some(test) = function
+            .attrs
+            .iter()
+            .find(|attr| attr.path().is_ident("test"))
+    {
+        return Err(syn::Error::new_spanned(
+            test,
+            "`#[cement::test]` adds `#[test]` itself; remove this one",
+        ));
+    }
     if let Some((keyword, span)) = function.qualifiers.first() {
         return Err(syn::Error::new(
             *span,
@@ -113,6 +124,8 @@ fn check_params(
         "`signal` hooks take `(&App, Signal)`"
     } else if kind == AttributeKind::Main {
         "`#[cement::main]` takes no parameters or one `&App`"
+    } else if kind == AttributeKind::Test {
+        "`#[cement::test]` takes no parameters or one `&App`"
     } else {
         "hooks take no parameters or one `&App` (`signal` hooks: `(&App, Signal)`)"
     };

@@ -38,10 +38,14 @@
 //!   code was already set. Nothing in close aborts the process, even while unwinding.
 //! - Dropping an App that was set up and not closed closes it.
 
+// `cement::test`'s docs show the `#[test]` it stands for.
+#![allow(clippy::test_attr_in_doctest)]
+
 mod app;
 mod exit;
 mod hooks;
 mod signals;
+mod testing;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -266,6 +270,73 @@ pub use cement_macros::hook;
 ///
 /// A run-time hook returns `()`; a declared hook may also return `Result`.
 pub use cement_macros::cleanup;
+
+/// A test that runs in an [`App`]: it builds the App (exit on close off, signals not
+/// caught), runs setup, the function, and close, so declared hooks run as they would
+/// in the program; then it fails unless the App's final exit code is `expect_exit`.
+///
+/// ```
+/// use cement::App;
+///
+/// #[cement::test(label = "myapp")]
+/// fn closes_cleanly(app: &App) {
+///     app.defer(|| println!("cleaned up"));
+/// }
+///
+/// #[cement::test(expect_exit = 1)]
+/// fn an_error_sets_code_1() -> Result<(), String> {
+///     Err("no config".to_owned())
+/// }
+/// # fn main() {}
+/// ```
+///
+/// The function takes no parameters or one `&App`, and returns `()` or `Result<(), E>`
+/// with `E: Debug`; an `Err` is reported and sets the exit code to 1. A panicking
+/// function still closes the App, then the panic continues, so `#[should_panic]` works.
+/// `#[ignore]` and `#[should_panic]` go beside the attribute; `#[test]` must not (it is
+/// added).
+///
+/// # Options
+///
+/// ## `label = "..."`
+///
+/// The App's label. Default: the package name, as for [`macro@main`].
+///
+/// ## `expect_exit = N`
+///
+/// The exit code the test expects, default 0.
+///
+/// ## `exit_on_close = bool`
+///
+/// Default `false`. With `true`, the test runs its own test binary again, for this one
+/// test, in a child process where the App really ends the process with its exit code;
+/// the test checks that status against `expect_exit` and shows the child's output if
+/// it differs.
+///
+/// ## `crate = "path"`
+///
+/// The path the generated code uses to reach this crate, for a renamed dependency.
+///
+/// # Equivalent code without the macro
+///
+/// ```
+/// use cement::App;
+///
+/// #[test]
+/// fn closes_cleanly() {
+///     let app = App::builder("myapp")
+///         .exit_on_close(false)
+///         .catch_signals(false)
+///         .build();
+///     app.setup();
+///     app.run(|app| {
+///         app.defer(|| println!("cleaned up"));
+///     });
+///     assert_eq!(app.close(), 0);
+/// }
+/// # fn main() {}
+/// ```
+pub use cement_macros::test;
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 pub use inventory;
 
 pub use crate::hooks::DeclaredHook;
+pub use crate::testing::{TestOptions, run_test};
 use crate::{App, Signal, exit};
 
 /// What a hook or a `#[cement::main]` body may return: `()` or `Result<(), E: Debug>`.
