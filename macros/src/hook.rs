@@ -2,20 +2,20 @@
 //!
 //! ```text
 //! fn remove_tmp_file(app: &App) -> io::Result<()> { .. }
-//! ::cement::__private::inventory::submit! {
+//! const __CEMENT_HOOK_remove_tmp_file: () = { ::cement::__private::inventory::submit! {
 //!     ::cement::__private::DeclaredHook::new(
 //!         ::cement::Hook::PreClose, 0,
 //!         ::core::concat!(::core::module_path!(), "::", "remove_tmp_file"),
 //!         ::core::option::Option::None,
 //!         |app, signal| ::cement::__private::Outcome::into_outcome(remove_tmp_file(app)),
 //!     )
-//! }
+//! } };
 //! ```
 //!
 //! The path (module path and name) orders hooks of equal weight (SPEC §3).
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::options::HookOptions;
 use crate::signature::{Params, Signature};
@@ -42,8 +42,15 @@ pub(crate) fn expand(
         }
     };
     let outcome = signature.at_output(quote!(#runtime::__private::Outcome::into_outcome(#call)));
+    // A named const rather than `const _`, which is not allowed in an impl block: a
+    // function there (not detectable from its syntax when it has no `self`) then gets
+    // one error, that its name is not in scope, instead of two.
+    let registration = format_ident!("__CEMENT_HOOK_{}", name);
     quote! {
         #item
+        #[doc(hidden)]
+        #[allow(dead_code, non_upper_case_globals)]
+        const #registration: () = {
         #runtime::__private::inventory::submit! {
             #runtime::__private::DeclaredHook::new(
                 #runtime::Hook::#point,
@@ -56,5 +63,6 @@ pub(crate) fn expand(
                 },
             )
         }
+        };
     }
 }
