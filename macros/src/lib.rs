@@ -25,25 +25,25 @@ use quote::quote;
 
 use crate::options::AttributeKind;
 
-/// See `cement::main`.
+// Documented on its re-export, `cement::main`, where the examples can compile.
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_main(args.into(), item.into()).into()
 }
 
-/// See `cement::hook`.
+// Documented on its re-export, `cement::hook`, where the examples can compile.
 #[proc_macro_attribute]
 pub fn hook(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_hook(AttributeKind::Hook, args.into(), item.into()).into()
 }
 
-/// See `cement::cleanup`.
+// Documented on its re-export, `cement::cleanup`, where the examples can compile.
 #[proc_macro_attribute]
 pub fn cleanup(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_hook(AttributeKind::Cleanup, args.into(), item.into()).into()
 }
 
-/// See `cement::test`.
+// Documented on its re-export, `cement::test`, where the examples can compile.
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_test(args.into(), item.into()).into()
