@@ -1,28 +1,28 @@
-//! What the generated `main` and `#[cement::test]` do: run an App from setup to close,
-//! then turn how it ended into a process status or a test verdict (SPEC §3, "Exit
-//! paths"; SPEC §2, `#[cement::test]`).
+//! What the generated `main` does: run an App from setup to close, then turn how it
+//! ended into the process status of SPEC §3, "Exit paths". `#[cement::test]` shares
+//! [`run_to_close`] (see `testing.rs`).
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use crate::__private::Outcome;
 use crate::App;
 use crate::exit;
 
 /// How a run ended, after close.
-struct Ending {
+pub(crate) struct Ending {
     /// The App's final code.
-    code: i32,
+    pub(crate) code: i32,
     /// The body's panic, to continue once close is done.
-    panic: Option<Box<dyn Any + Send>>,
+    pub(crate) panic: Option<Box<dyn Any + Send>>,
     /// The body returned `Err` (already reported on stderr).
-    returned_err: bool,
+    pub(crate) returned_err: bool,
 }
 
 /// Setup, the body, close. A body that returns `Err` or panics sets the code to 1
 /// unless it is already non-zero; close runs in every case.
-fn run_to_close<R: Outcome>(app: App, body: impl FnOnce(&App) -> R) -> Ending {
+pub(crate) fn run_to_close<R: Outcome>(app: App, body: impl FnOnce(&App) -> R) -> Ending {
     app.setup();
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| app.run(body).into_outcome()));
     let mut ending = Ending {
@@ -87,74 +87,4 @@ pub fn exit_status(code: i32) -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(_) => std::process::exit(code),
     }
-}
-
-/// The options of `#[cement::test]`.
-#[derive(Clone, Copy, Debug)]
-pub struct TestOptions {
-    /// The App's label.
-    pub label: &'static str,
-    /// The exit code the test expects.
-    pub expect_exit: i32,
-    /// Run the App for real in a child process and check its exit status.
-    pub exit_on_close: bool,
-    /// The test function's full path, `concat!(module_path!(), "::", name)`.
-    pub path: &'static str,
-}
-
-/// Set in the child process of an `exit_on_close` test to the test's name.
-const CHILD_ENV: &str = "CEMENT_TEST_CHILD";
-
-/// The generated test body.
-pub fn run_test<R: Outcome>(options: TestOptions, body: impl FnOnce(&App) -> R) {
-    if options.exit_on_close {
-        // The harness names a test by its path without the crate's name.
-        let name = options
-            .path
-            .split_once("::")
-            .map_or(options.path, |(_, name)| name);
-        if std::env::var_os(CHILD_ENV).is_some_and(|child| child == name) {
-            run_test_as_child(options, body);
-        }
-        return run_test_in_child(options, name);
-    }
-    let app = App::builder(options.label).build();
-    let ending = run_to_close(app, body);
-    if let Some(payload) = ending.panic {
-        panic::resume_unwind(payload);
-    }
-    assert!(
-        ending.code == options.expect_exit,
-        "cement: the App closed with exit code {}, but the test expects {}",
-        ending.code,
-        options.expect_exit,
-    );
-}
-
-/// In the child: the App as `#[cement::main(exit_on_close = true)]` runs it, then the
-/// process really ends with its code.
-fn run_test_as_child<R: Outcome>(options: TestOptions, body: impl FnOnce(&App) -> R) -> ! {
-    let app = App::builder(options.label).exit_on_close(true).build();
-    let ending = run_to_close(app, body);
-    std::process::exit(ending.code)
-}
-
-/// In the parent: run this one test again in a child process and check its status.
-fn run_test_in_child(options: TestOptions, name: &str) {
-    let exe = std::env::current_exe().expect("cement: cannot find the test binary to re-run");
-    let output = Command::new(exe)
-        .args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, name)
-        .output()
-        .expect("cement: cannot re-run the test binary");
-    let status = output.status.code();
-    assert!(
-        status == Some(options.expect_exit),
-        "cement: the test's App exited with {}, but the test expects {}\n\
-         --- child stdout ---\n{}--- child stderr ---\n{}",
-        status.map_or_else(|| "a signal".to_owned(), |code| code.to_string()),
-        options.expect_exit,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-    );
 }

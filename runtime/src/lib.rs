@@ -69,6 +69,8 @@
 //! need unwinding, and [`atexit`] handlers need libc's `exit` to be called.
 
 #![warn(missing_docs)]
+// `cement::test`'s docs show the `#[test]` it stands for.
+#![allow(clippy::test_attr_in_doctest)]
 
 mod app;
 pub mod atexit;
@@ -78,6 +80,7 @@ mod entry;
 mod exit;
 mod hooks;
 mod signals;
+mod testing;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -87,6 +90,289 @@ pub use app::{App, AppBuilder, Deferred};
 pub use defer::{Defer, DeferHandle, Guard, guard};
 pub use hooks::Hook;
 pub use signals::Signal;
+
+/// Turns `fn main` into a program that runs inside an [`App`]: set up, run the body,
+/// close deterministically.
+///
+/// ```standalone_crate
+/// use cement::{App, cleanup};
+///
+/// #[cleanup(pre_close)]
+/// fn say_goodbye(app: &App) {
+///     println!("closing {}", app.label());
+/// }
+///
+/// #[cement::main(label = "myapp", exit_on_close = true)]
+/// fn main(app: &App) -> Result<(), std::io::Error> {
+///     println!("running {}", app.label());
+///     Ok(())
+/// }
+/// ```
+///
+/// The function takes no parameters or one `&App`, and returns `()` or
+/// `Result<(), E>` with `E: Debug` (written as a path ending in `Result`, like
+/// `std::io::Result<()>`). It may not be `async`, `const`, `unsafe`, `extern` or
+/// generic.
+///
+/// # Options
+///
+/// ## `label = "..."`
+///
+/// The App's label: hooks declared with `app = "..."` run only for the App with that
+/// label. Default: the package name (`CARGO_PKG_NAME`). Must not be empty.
+///
+/// ## `exit_on_close = bool`
+///
+/// Default `false`, as in Cement. With `true`, the process status is the App's exit
+/// code after close ([`App::exit_code`]); `main` returns it as a
+/// [`std::process::ExitCode`], so destructors still run. With `false`, the status is
+/// what std makes of the body: 0, 1 for an `Err`, 101 for a panic (which continues
+/// after close); a non-zero exit code that is ignored is reported on stderr.
+///
+/// ## `catch_signals = bool`
+///
+/// Default `true`: SIGINT, SIGTERM and SIGHUP run the `signal` hooks and the close
+/// sequence, then end the process with 128 + the signal number.
+///
+/// ## `crate = "path"`
+///
+/// The path the generated code uses to reach this crate, for a renamed dependency
+/// (`my_cement = { package = "cement", .. }` → `crate = "my_cement"`). Default
+/// `::cement`.
+///
+/// # Equivalent code without the macro
+///
+/// Roughly (the generated code also catches a panicking body, closes, and then lets
+/// the panic continue, and reports an ignored exit code):
+///
+/// ```no_run
+/// use cement::App;
+/// use std::process::ExitCode;
+///
+/// fn body(app: &App) -> Result<(), std::io::Error> {
+///     println!("running {}", app.label());
+///     Ok(())
+/// }
+///
+/// fn main() -> ExitCode {
+///     let app = App::builder("myapp")
+///         .exit_on_close(true)
+///         .catch_signals(true)
+///         .build();
+///     app.setup();
+///     if let Err(error) = app.run(body) {
+///         eprintln!("Error: {error:?}");
+///         if app.exit_code() == 0 {
+///             app.set_exit_code(1);
+///         }
+///     }
+///     let code = app.close();
+///     ExitCode::from(code as u8)
+/// }
+/// ```
+pub use cement_macros::main;
+
+/// Declares a hook, run by every [`App`] (or the one named by `app = "..."`) at a
+/// point of its life: `pre_setup`, `post_setup`, `pre_run`, `post_run`, `pre_close`,
+/// `post_close` or `signal`. [`cleanup`] is the same for the two close points.
+///
+/// ```standalone_crate
+/// use cement::{App, Signal};
+///
+/// #[cement::hook(post_setup)]
+/// fn announce(app: &App) {
+///     println!("{} is set up", app.label());
+/// }
+///
+/// #[cement::hook(signal, weight = -5)]
+/// fn note_signal(app: &App, signal: Signal) {
+///     eprintln!("{} got {}", app.label(), signal.name());
+/// }
+///
+/// # let app = App::new("doc");
+/// # app.setup();
+/// # app.close();
+/// ```
+///
+/// The hook point comes first. The function takes no parameters or one `&App`;
+/// a `signal` hook takes `(&App, Signal)`. It returns `()` or `Result<(), E>` with
+/// `E: Debug` (written as a path ending in `Result`); an `Err` or a panic is reported
+/// on one line of stderr, sets the exit code to 1 unless it is already non-zero, and
+/// does not stop the other hooks. It may not be a method, `async`, `const`,
+/// `unsafe`, `extern` or generic.
+///
+/// Hooks are collected when the program is linked, from every linked crate. A crate
+/// whose only use is its hooks (a plugin) must be named once so that the linker keeps
+/// it: `use plugin as _;`.
+///
+/// # Options
+///
+/// ## `weight = N`
+///
+/// An `i32`, default 0, may be negative. Hooks of one point run by ascending weight;
+/// at equal weight, declared hooks first, by their full path
+/// (`crate::module::function`), then hooks registered at run time in registration
+/// order.
+///
+/// ## `app = "label"`
+///
+/// Run only for the App with this label. Default: every App.
+///
+/// ## `crate = "path"`
+///
+/// The path the generated code uses to reach this crate, for a renamed dependency.
+/// Default `::cement`.
+///
+/// # Equivalent code without the macro
+///
+/// A hook registered at run time, on one App:
+///
+/// ```
+/// use cement::{App, Hook};
+///
+/// let app = App::new("myapp");
+/// app.register_hook(Hook::PostSetup, 0, |app: &App| {
+///     println!("{} is set up", app.label());
+/// });
+/// app.setup();
+/// app.close();
+/// ```
+pub use cement_macros::hook;
+
+/// Declares a close hook: `#[cleanup(pre_close)]` runs before the App's deferred
+/// cleanups, `#[cleanup(post_close)]` after them. The same as [`hook`] with those two
+/// points, with the same options (`weight`, `app`, `crate`) and signatures.
+///
+/// ```standalone_crate
+/// use cement::{App, cleanup};
+///
+/// struct TmpFile(std::path::PathBuf);
+///
+/// #[cleanup(pre_close)]
+/// fn remove_tmp_file(app: &App) -> std::io::Result<()> {
+///     if let Some(tmp) = app.get::<TmpFile>() {
+///         std::fs::remove_file(&tmp.0)?;
+///         println!("removed {}", tmp.0.display());
+///     }
+///     Ok(())
+/// }
+///
+/// #[cleanup(post_close, weight = 10, app = "myapp")]
+/// fn goodbye() {
+///     println!("bye");
+/// }
+///
+/// let app = App::new("myapp");
+/// app.setup();
+/// let path = std::env::temp_dir().join(format!("cement-cleanup-doc-{}", std::process::id()));
+/// std::fs::write(&path, "scratch").unwrap();
+/// app.insert(TmpFile(path.clone()));
+/// assert_eq!(app.close(), 0);
+/// assert!(!path.exists());
+/// ```
+///
+/// # Options
+///
+/// ## `weight = N`
+///
+/// An `i32`, default 0, may be negative: hooks of one point run by ascending weight,
+/// then by full path, then run-time hooks in registration order.
+///
+/// ## `app = "label"`
+///
+/// Run only for the App with this label. Default: every App.
+///
+/// ## `crate = "path"`
+///
+/// The path the generated code uses to reach this crate, for a renamed dependency.
+/// Default `::cement`.
+///
+/// # Equivalent code without the macro
+///
+/// ```
+/// use cement::{App, Hook};
+///
+/// struct TmpFile(std::path::PathBuf);
+///
+/// let app = App::new("myapp");
+/// app.register_hook(Hook::PreClose, 0, |app: &App| {
+///     if let Some(tmp) = app.get::<TmpFile>() {
+///         let _ = std::fs::remove_file(&tmp.0);
+///     }
+/// });
+/// app.setup();
+/// app.close();
+/// ```
+///
+/// A run-time hook returns `()`; a declared hook may also return `Result`.
+pub use cement_macros::cleanup;
+
+/// A test that runs in an [`App`]: it builds the App (exit on close off, signals not
+/// caught), runs setup, the function, and close, so declared hooks run as they would
+/// in the program; then it fails unless the App's final exit code is `expect_exit`.
+///
+/// ```
+/// use cement::App;
+///
+/// #[cement::test(label = "myapp")]
+/// fn closes_cleanly(app: &App) {
+///     app.defer(|| println!("cleaned up"));
+/// }
+///
+/// #[cement::test(expect_exit = 1)]
+/// fn an_error_sets_code_1() -> Result<(), String> {
+///     Err("no config".to_owned())
+/// }
+/// # fn main() {}
+/// ```
+///
+/// The function takes no parameters or one `&App`, and returns `()` or `Result<(), E>`
+/// with `E: Debug`; an `Err` is reported and sets the exit code to 1. A panicking
+/// function still closes the App, then the panic continues, so `#[should_panic]` works.
+/// `#[ignore]` and `#[should_panic]` go beside the attribute; `#[test]` must not (it is
+/// added).
+///
+/// # Options
+///
+/// ## `label = "..."`
+///
+/// The App's label. Default: the package name, as for [`macro@main`].
+///
+/// ## `expect_exit = N`
+///
+/// The exit code the test expects, default 0.
+///
+/// ## `exit_on_close = bool`
+///
+/// Default `false`. With `true`, the test runs its own test binary again, for this one
+/// test, in a child process where the App really ends the process with its exit code;
+/// the test checks that status against `expect_exit` and shows the child's output if
+/// it differs.
+///
+/// ## `crate = "path"`
+///
+/// The path the generated code uses to reach this crate, for a renamed dependency.
+///
+/// # Equivalent code without the macro
+///
+/// ```
+/// use cement::App;
+///
+/// #[test]
+/// fn closes_cleanly() {
+///     let app = App::builder("myapp")
+///         .exit_on_close(false)
+///         .catch_signals(false)
+///         .build();
+///     app.setup();
+///     app.run(|app| {
+///         app.defer(|| println!("cleaned up"));
+///     });
+///     assert_eq!(app.close(), 0);
+/// }
+/// # fn main() {}
+/// ```
+pub use cement_macros::test;
 
 #[cfg(test)]
 mod tests {

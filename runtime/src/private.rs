@@ -5,9 +5,16 @@ use std::fmt::Debug;
 
 pub use inventory;
 
+use crate::Signal;
+pub use crate::entry::{MainOptions, exit_status, run_main};
 pub use crate::hooks::DeclaredHook;
+pub use crate::testing::{TestOptions, run_test};
 
 /// What a hook or a `#[cement::main]` body may return: `()` or `Result<(), E: Debug>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not something a cement hook or main may return",
+    label = "expected `()` or `Result<(), E>` with `E: Debug`"
+)]
 pub trait Outcome {
     /// `Err` with the error's `Debug` text.
     fn into_outcome(self) -> Result<(), String>;
@@ -25,4 +32,8 @@ impl<E: Debug> Outcome for Result<(), E> {
     }
 }
 
-pub use crate::entry::{MainOptions, TestOptions, exit_status, run_main, run_test};
+/// The signal a `signal` hook's wrapper passes on: the runtime always gives signal
+/// hooks `Some(signal)`.
+pub fn delivered_signal(signal: Option<Signal>) -> Signal {
+    signal.expect("cement runs signal hooks with the signal that arrived")
+}

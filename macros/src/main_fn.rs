@@ -1,0 +1,95 @@
+//! `#[cement::main]`: a `main` that hands the user's function to the runtime.
+//!
+//! ```text
+//! fn main() -> ::std::process::ExitCode {
+//!     fn __cement_main(app: &App) -> Result<(), MyError> { /* the body */ }
+//!     ::cement::__private::run_main(
+//!         ::cement::__private::MainOptions { label: "myapp", exit_on_close: true, catch_signals: true },
+//!         |app| __cement_main(app),
+//!     )
+//! }
+//! ```
+//!
+//! The user's function keeps its attributes and docs; only its name changes, so it
+//! cannot collide with the generated `main`.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{ToTokens, quote};
+
+use crate::function::Function;
+use crate::options::MainOptions;
+use crate::signature::{Params, Signature};
+
+pub(crate) fn expand(
+    options: &MainOptions,
+    function: &Function,
+    signature: &Signature,
+) -> TokenStream {
+    let runtime = &options.runtime;
+    let label = match &options.label {
+        Some(label) => label.to_token_stream(),
+        None => quote!(::core::env!("CARGO_PKG_NAME")),
+    };
+    let exit_on_close = options.exit_on_close;
+    let catch_signals = options.catch_signals;
+    let vis = &function.vis;
+    let body_fn = renamed(function);
+    let body_name = body_name(function);
+    let call = match signature.params {
+        Params::None => quote!(#body_name()),
+        Params::App | Params::AppAndSignal => quote!(#body_name(app)),
+    };
+    let run_main = signature.at_output(quote! {
+        #runtime::__private::run_main(
+            #runtime::__private::MainOptions {
+                label: #label,
+                exit_on_close: #exit_on_close,
+                catch_signals: #catch_signals,
+            },
+            |app| {
+                let _ = app;
+                #call
+            },
+        )
+    });
+    quote! {
+        #vis fn main() -> ::std::process::ExitCode {
+            #body_fn
+            #run_main
+        }
+    }
+}
+
+/// What to emit for a `#[cement::main]` that has an error: a `main` that does nothing,
+/// so rustc does not add "main function not found", holding the user's function (when
+/// it parsed) so its body is still checked and its imports still used.
+pub(crate) fn fallback(function: Option<&Function>) -> TokenStream {
+    let body_fn = function
+        .filter(|function| {
+            function.qualifiers.is_empty()
+                && function
+                    .params
+                    .iter()
+                    .all(|param| matches!(param, crate::function::Param::Typed(_)))
+        })
+        .map(|function| {
+            let body_fn = renamed(function);
+            quote!(#[allow(dead_code)] #body_fn)
+        });
+    quote! {
+        fn main() {
+            #body_fn
+        }
+    }
+}
+
+fn body_name(function: &Function) -> Ident {
+    Ident::new("__cement_main", function.name.span())
+}
+
+/// The user's function under the private name, with its attributes.
+fn renamed(function: &Function) -> TokenStream {
+    let attrs = &function.attrs;
+    let body_fn = function.renamed(&body_name(function));
+    quote!(#(#attrs)* #body_fn)
+}

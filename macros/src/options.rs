@@ -1,0 +1,503 @@
+//! What goes between an attribute's parentheses, for every attribute.
+//!
+//! One parser reads `[point,] key = value, ...`: it rejects duplicated keys, unknown
+//! keys (listing the valid ones and suggesting the closest), and values of the wrong
+//! type, each at the offending token. Each attribute then turns the parsed options into
+//! its own configuration (`MainOptions`, `HookOptions`) here as well, so the expansion
+//! modules receive checked values only.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+use syn::ext::IdentExt;
+use syn::parse::{ParseStream, Parser};
+use syn::{Ident, LitBool, LitInt, LitStr, Token};
+
+/// The attribute being expanded; names it in messages and says what it accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AttributeKind {
+    Main,
+    Hook,
+    Cleanup,
+    Test,
+}
+
+impl AttributeKind {
+    /// The attribute as users write it, for messages: `#[cement::main]`.
+    pub(crate) fn display(self) -> &'static str {
+        match self {
+            AttributeKind::Main => "#[cement::main]",
+            AttributeKind::Hook => "#[cement::hook]",
+            AttributeKind::Cleanup => "#[cleanup]",
+            AttributeKind::Test => "#[cement::test]",
+        }
+    }
+
+    /// What the attribute may be put on.
+    pub(crate) fn target(self) -> &'static str {
+        match self {
+            AttributeKind::Main => "`fn main`",
+            AttributeKind::Hook | AttributeKind::Cleanup => "a free function",
+            AttributeKind::Test => "a test function",
+        }
+    }
+
+    /// The `key = value` options the attribute takes.
+    fn options(self) -> &'static [OptionSpec] {
+        const LABEL: OptionSpec = OptionSpec {
+            name: "label",
+            kind: ValueKind::Label,
+        };
+        const EXIT_ON_CLOSE: OptionSpec = OptionSpec {
+            name: "exit_on_close",
+            kind: ValueKind::Bool,
+        };
+        const CATCH_SIGNALS: OptionSpec = OptionSpec {
+            name: "catch_signals",
+            kind: ValueKind::Bool,
+        };
+        const WEIGHT: OptionSpec = OptionSpec {
+            name: "weight",
+            kind: ValueKind::I32,
+        };
+        const APP: OptionSpec = OptionSpec {
+            name: "app",
+            kind: ValueKind::Label,
+        };
+        const EXPECT_EXIT: OptionSpec = OptionSpec {
+            name: "expect_exit",
+            kind: ValueKind::I32,
+        };
+        const CRATE: OptionSpec = OptionSpec {
+            name: "crate",
+            kind: ValueKind::Path,
+        };
+        match self {
+            AttributeKind::Main => &[LABEL, EXIT_ON_CLOSE, CATCH_SIGNALS, CRATE],
+            AttributeKind::Hook | AttributeKind::Cleanup => &[WEIGHT, APP, CRATE],
+            AttributeKind::Test => &[LABEL, EXPECT_EXIT, EXIT_ON_CLOSE, CRATE],
+        }
+    }
+
+    /// The hook points the attribute accepts before its options, if it takes one.
+    fn points(self) -> &'static [&'static str] {
+        match self {
+            AttributeKind::Main | AttributeKind::Test => &[],
+            AttributeKind::Hook => &[
+                "pre_setup",
+                "post_setup",
+                "pre_run",
+                "post_run",
+                "pre_close",
+                "post_close",
+                "signal",
+            ],
+            AttributeKind::Cleanup => &["pre_close", "post_close"],
+        }
+    }
+}
+
+/// One option an attribute takes.
+#[derive(Clone, Copy)]
+struct OptionSpec {
+    name: &'static str,
+    kind: ValueKind,
+}
+
+/// The type of an option's value.
+#[derive(Clone, Copy)]
+enum ValueKind {
+    /// A non-empty string literal.
+    Label,
+    Bool,
+    /// An integer literal in `i32`'s range, maybe negated.
+    I32,
+    /// A path written as a string literal: `crate = "my_cement"`.
+    Path,
+}
+
+impl ValueKind {
+    /// What the option takes, for errors: "`weight` takes ...".
+    fn expected(self, name: &str) -> String {
+        match self {
+            ValueKind::Label => {
+                format!("`{name}` takes a string literal, like `{name} = \"myapp\"`")
+            }
+            ValueKind::Bool => format!("`{name}` takes `true` or `false`"),
+            ValueKind::I32 => {
+                format!("`{name}` takes an integer literal in i32's range, like `{name} = 10`")
+            }
+            ValueKind::Path => {
+                format!("`{name}` takes a path in a string literal, like `{name} = \"my_cement\"`")
+            }
+        }
+    }
+}
+
+/// A checked option value.
+enum Value {
+    Str(LitStr),
+    Bool(bool),
+    Int(i32),
+    Path(syn::Path),
+}
+
+/// The parsed contents of an attribute's parentheses.
+struct Parsed {
+    point: Option<Ident>,
+    values: Vec<(&'static str, Value)>,
+}
+
+impl Parsed {
+    fn take(&mut self, name: &str) -> Option<Value> {
+        let index = self.values.iter().position(|(key, _)| *key == name)?;
+        Some(self.values.remove(index).1)
+    }
+
+    fn string(&mut self, name: &str) -> Option<LitStr> {
+        match self.take(name)? {
+            Value::Str(lit) => Some(lit),
+            _ => None,
+        }
+    }
+
+    fn bool(&mut self, name: &str) -> Option<bool> {
+        match self.take(name)? {
+            Value::Bool(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    fn int(&mut self, name: &str) -> Option<i32> {
+        match self.take(name)? {
+            Value::Int(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The runtime's path: `crate = "..."`, or `::cement`.
+    fn runtime_path(&mut self) -> TokenStream {
+        match self.take("crate") {
+            Some(Value::Path(path)) => path.into_token_stream(),
+            _ => quote!(::cement),
+        }
+    }
+}
+
+/// The options of `#[cement::main]`.
+pub(crate) struct MainOptions {
+    /// `None`: the package name.
+    pub label: Option<LitStr>,
+    pub exit_on_close: bool,
+    pub catch_signals: bool,
+    pub runtime: TokenStream,
+}
+
+/// The options of `#[cement::test]`.
+pub(crate) struct TestOptions {
+    /// `None`: the package name.
+    pub label: Option<LitStr>,
+    pub expect_exit: i32,
+    pub exit_on_close: bool,
+    pub runtime: TokenStream,
+}
+
+/// A hook point, as the `cement::Hook` variant it names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Point {
+    PreSetup,
+    PostSetup,
+    PreRun,
+    PostRun,
+    PreClose,
+    PostClose,
+    Signal,
+}
+
+impl Point {
+    fn from_name(name: &str) -> Option<Point> {
+        Some(match name {
+            "pre_setup" => Point::PreSetup,
+            "post_setup" => Point::PostSetup,
+            "pre_run" => Point::PreRun,
+            "post_run" => Point::PostRun,
+            "pre_close" => Point::PreClose,
+            "post_close" => Point::PostClose,
+            "signal" => Point::Signal,
+            _ => return None,
+        })
+    }
+
+    /// The `cement::Hook` variant.
+    pub(crate) fn variant(self) -> &'static str {
+        match self {
+            Point::PreSetup => "PreSetup",
+            Point::PostSetup => "PostSetup",
+            Point::PreRun => "PreRun",
+            Point::PostRun => "PostRun",
+            Point::PreClose => "PreClose",
+            Point::PostClose => "PostClose",
+            Point::Signal => "Signal",
+        }
+    }
+}
+
+/// The options of `#[cement::hook]` and `#[cleanup]`.
+pub(crate) struct HookOptions {
+    pub point: Point,
+    pub weight: i32,
+    /// `app = "label"`: the only App the hook runs for.
+    pub app: Option<LitStr>,
+    pub runtime: TokenStream,
+}
+
+pub(crate) fn parse_main(args: TokenStream) -> syn::Result<MainOptions> {
+    let mut parsed = parse(AttributeKind::Main, args)?;
+    Ok(MainOptions {
+        label: parsed.string("label"),
+        exit_on_close: parsed.bool("exit_on_close").unwrap_or(false),
+        catch_signals: parsed.bool("catch_signals").unwrap_or(true),
+        runtime: parsed.runtime_path(),
+    })
+}
+
+pub(crate) fn parse_test(args: TokenStream) -> syn::Result<TestOptions> {
+    let mut parsed = parse(AttributeKind::Test, args)?;
+    Ok(TestOptions {
+        label: parsed.string("label"),
+        expect_exit: parsed.int("expect_exit").unwrap_or(0),
+        exit_on_close: parsed.bool("exit_on_close").unwrap_or(false),
+        runtime: parsed.runtime_path(),
+    })
+}
+
+pub(crate) fn parse_hook(kind: AttributeKind, args: TokenStream) -> syn::Result<HookOptions> {
+    let mut parsed = parse(kind, args)?;
+    let point = parsed
+        .point
+        .take()
+        .expect("parse requires a point for hooks");
+    let point = Point::from_name(&point.to_string()).expect("parse checked the point");
+    Ok(HookOptions {
+        point,
+        weight: parsed.int("weight").unwrap_or(0),
+        app: parsed.string("app"),
+        runtime: parsed.runtime_path(),
+    })
+}
+
+/// Reads `[point,] key = value, ...` for `kind`.
+fn parse(kind: AttributeKind, args: TokenStream) -> syn::Result<Parsed> {
+    let parser = |input: ParseStream| {
+        let point = if kind.points().is_empty() {
+            None
+        } else {
+            Some(parse_point(kind, input)?)
+        };
+        let mut values: Vec<(&'static str, Value)> = Vec::new();
+        while !input.is_empty() {
+            let key = input.call(Ident::parse_any)?;
+            let spec = find_option(kind, &key)?;
+            if values.iter().any(|(name, _)| *name == spec.name) {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("duplicate option `{}`", spec.name),
+                ));
+            }
+            if !input.peek(Token![=]) {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!(
+                        "option `{key}` needs a value: {}",
+                        spec.kind.expected(spec.name)
+                    ),
+                ));
+            }
+            input.parse::<Token![=]>()?;
+            let value = parse_value(spec, input)?;
+            values.push((spec.name, value));
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+        }
+        Ok(Parsed { point, values })
+    };
+    parser.parse2(args)
+}
+
+/// The leading hook point: it must be there, and be one `kind` accepts.
+fn parse_point(kind: AttributeKind, input: ParseStream) -> syn::Result<Ident> {
+    let valid = kind.points();
+    let missing = || {
+        syn::Error::new(
+            Span::call_site(),
+            format!(
+                "`{}` needs a hook point first, one of: {}",
+                kind.display(),
+                list(valid)
+            ),
+        )
+    };
+    if input.is_empty() || !input.peek(Ident::peek_any) || input.peek2(Token![=]) {
+        return Err(missing());
+    }
+    let point = input.call(Ident::parse_any)?;
+    let name = point.to_string();
+    if !valid.contains(&name.as_str()) {
+        let message = if kind == AttributeKind::Cleanup && Point::from_name(&name).is_some() {
+            format!(
+                "`#[cleanup]` takes `pre_close` or `post_close`; use `#[cement::hook({name})]` for the other hook points"
+            )
+        } else {
+            let mut message = format!("unknown hook point `{name}`");
+            if let Some(closest) = closest(&name, valid) {
+                message += &format!("; did you mean `{closest}`?");
+            }
+            message + &format!(" `{}` takes one of: {}", kind.display(), list(valid))
+        };
+        return Err(syn::Error::new(point.span(), message));
+    }
+    if !input.is_empty() {
+        input.parse::<Token![,]>()?;
+    }
+    Ok(point)
+}
+
+fn find_option(kind: AttributeKind, key: &Ident) -> syn::Result<OptionSpec> {
+    let specs = kind.options();
+    let name = key.to_string();
+    if let Some(spec) = specs.iter().find(|spec| spec.name == name) {
+        return Ok(*spec);
+    }
+    let names: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
+    let mut message = format!("unknown option `{name}` for `{}`", kind.display());
+    if let Some(closest) = closest(&name, &names) {
+        message += &format!("; did you mean `{closest}`?");
+    }
+    if !kind.points().is_empty() && Point::from_name(&name).is_some() {
+        message += " (the hook point comes first)";
+    }
+    message += &format!(" Valid options: {}", list(&names));
+    Err(syn::Error::new(key.span(), message))
+}
+
+/// The value after `key =`, up to the next top-level comma, checked against the spec.
+fn parse_value(spec: OptionSpec, input: ParseStream) -> syn::Result<Value> {
+    let mut tokens = TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        let tree: TokenTree = input.parse()?;
+        tokens.extend([tree]);
+    }
+    let wrong_type = || syn::Error::new_spanned(&tokens, spec.kind.expected(spec.name));
+    if tokens.is_empty() {
+        return Err(input.error(spec.kind.expected(spec.name)));
+    }
+    match spec.kind {
+        ValueKind::Label => {
+            let lit: LitStr = syn::parse2(tokens.clone()).map_err(|_| wrong_type())?;
+            if lit.value().is_empty() {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    format!("`{}` must not be empty", spec.name),
+                ));
+            }
+            Ok(Value::Str(lit))
+        }
+        ValueKind::Bool => {
+            let lit: LitBool = syn::parse2(tokens.clone()).map_err(|_| wrong_type())?;
+            Ok(Value::Bool(lit.value))
+        }
+        ValueKind::I32 => {
+            let parser = |input: ParseStream| {
+                let minus: Option<Token![-]> = input.parse()?;
+                let lit: LitInt = input.parse()?;
+                Ok((minus.is_some(), lit))
+            };
+            let (negative, lit) = parser.parse2(tokens.clone()).map_err(|_| wrong_type())?;
+            if !matches!(lit.suffix(), "" | "i32") {
+                return Err(wrong_type());
+            }
+            let digits = if negative {
+                format!("-{}", lit.base10_digits())
+            } else {
+                lit.base10_digits().to_owned()
+            };
+            let value = digits.parse::<i32>().map_err(|_| wrong_type())?;
+            Ok(Value::Int(value))
+        }
+        ValueKind::Path => {
+            let lit: LitStr = syn::parse2(tokens.clone()).map_err(|_| wrong_type())?;
+            let path = lit
+                .parse_with(syn::Path::parse_mod_style)
+                .map_err(|_| syn::Error::new(lit.span(), spec.kind.expected(spec.name)))?;
+            Ok(Value::Path(path))
+        }
+    }
+}
+
+/// `a`, `b`, `c` for messages.
+fn list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The candidate closest to `name` by edit distance, if it is close enough to be a
+/// plausible typo (at most a third of the name's length, and at least one edit).
+fn closest<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|candidate| (edit_distance(name, candidate), *candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance where swapping two adjacent characters counts as one edit
+/// (optimal string alignment), so `pre_clsoe` is one edit from `pre_close`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // rows[i][j]: distance between a[..i] and b[..j]
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    rows[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{closest, edit_distance};
+
+    #[test]
+    fn transposition_is_one_edit() {
+        assert_eq!(edit_distance("pre_clsoe", "pre_close"), 1);
+        assert_eq!(edit_distance("weight", "weight"), 0);
+        assert_eq!(edit_distance("", "app"), 3);
+    }
+
+    #[test]
+    fn suggests_only_plausible_typos() {
+        let points = ["pre_close", "post_close"];
+        assert_eq!(closest("pre_clos", &points), Some("pre_close"));
+        assert_eq!(closest("postclose", &points), Some("post_close"));
+        assert_eq!(closest("shutdown", &points), None);
+    }
+}

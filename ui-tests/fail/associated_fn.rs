@@ -1,0 +1,10 @@
+use cement::cleanup;
+
+struct TmpFile;
+
+impl TmpFile {
+    #[cleanup(pre_close)]
+    fn remove() {}
+}
+
+fn main() {}

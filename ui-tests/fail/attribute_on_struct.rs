@@ -1,0 +1,8 @@
+use cement::cleanup;
+
+#[cleanup(pre_close)]
+struct TmpFile;
+
+fn main() {
+    let _ = TmpFile;
+}

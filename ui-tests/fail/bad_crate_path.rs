@@ -1,0 +1,2 @@
+#[cement::main(crate = "not a path")]
+fn main() {}

@@ -1,0 +1,6 @@
+use cement::cleanup;
+
+#[cleanup(pre_setup)]
+fn prepare() {}
+
+fn main() {}

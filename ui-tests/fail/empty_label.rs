@@ -1,0 +1,2 @@
+#[cement::main(label = "")]
+fn main() {}

@@ -1,0 +1,6 @@
+async fn work() {}
+
+#[cement::main]
+async fn main() {
+    work().await;
+}

@@ -1,0 +1,6 @@
+struct Opaque;
+
+#[cement::main]
+fn main() -> Result<(), Opaque> {
+    Ok(())
+}

@@ -1,0 +1,4 @@
+use cement::App;
+
+#[cement::main]
+fn start(_app: &App) {}

@@ -1,0 +1,4 @@
+#[cement::main]
+fn main() -> i32 {
+    0
+}

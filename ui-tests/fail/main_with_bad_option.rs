@@ -1,0 +1,6 @@
+use cement::App;
+
+#[cement::main(label = 3)]
+fn main(app: &App) {
+    println!("{}", app.label());
+}

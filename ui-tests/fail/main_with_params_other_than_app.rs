@@ -1,0 +1,4 @@
+#[cement::main]
+fn main(args: Vec<String>) {
+    let _ = args;
+}

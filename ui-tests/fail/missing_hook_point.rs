@@ -1,0 +1,6 @@
+use cement::cleanup;
+
+#[cleanup(weight = 10)]
+fn remove_tmp_file() {}
+
+fn main() {}

@@ -1,0 +1,2 @@
+#[cement::main(exit_on_close = "yes")]
+fn main() {}

@@ -1,0 +1,4 @@
+#[cement::test]
+async fn closes_cleanly() {}
+
+fn main() {}

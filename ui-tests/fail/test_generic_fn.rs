@@ -1,0 +1,4 @@
+#[cement::test]
+fn closes_cleanly<const N: usize>() {}
+
+fn main() {}

@@ -1,0 +1,5 @@
+#[cement::test]
+#[test]
+fn closes_cleanly() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[cement::test]
+fn closes_cleanly(label: &str) {
+    let _ = label;
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use cement::cleanup;
+
+#[cleanup(post_close, weight = "3")]
+fn goodbye() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use cement::cleanup;
+
+#[cleanup(pre_close)]
+fn remove_tmp_file(_path: &str) {}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use cement::cleanup;
+
+#[cleanup(pre_close)]
+fn remove_tmp_file() -> i32 {
+    0
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[cement::hook(pre_run)]
+fn announce() {}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[cement::main]
+fn main() -> std::io::Result<()> {
+    Ok(())
+}
