@@ -32,8 +32,43 @@ fn close(n: usize) -> Duration {
     start.elapsed()
 }
 
+fn defer(n: usize) -> Duration {
+    let calls = &CALLS;
+    let start = Instant::now();
+    {
+        let d = cement::Defer::new();
+        for _ in 0..n {
+            // Captures a reference, as real cleanups do.
+            d.defer(move || {
+                calls.fetch_add(1, Ordering::Relaxed);
+            });
+        }
+    }
+    start.elapsed()
+}
+
+/// Registers `n` handlers; the first registered runs last and prints the time
+/// from before the first registration, per handler.
+fn atexit(n: usize) {
+    let start = Instant::now();
+    cement::atexit::register(move || {
+        let per_handler = start.elapsed().as_nanos() as f64 / n as f64;
+        println!("atexit_per_handler {per_handler:.1}");
+    });
+    let calls = &CALLS;
+    for _ in 1..n {
+        cement::atexit::register(move || {
+            calls.fetch_add(1, Ordering::Relaxed);
+        });
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n = args.last().and_then(|n| n.parse().ok()).unwrap_or(100_000);
+    if args.first().is_some_and(|mode| mode == "atexit") {
+        return atexit(n);
+    }
     println!("close_per_hook {:.1}", per_item(n, 5, close));
+    println!("defer_per_cleanup {:.1}", per_item(n, 5, defer));
 }
