@@ -4,7 +4,9 @@
 //! fn main() -> ::std::process::ExitCode {
 //!     fn __cement_main(app: &App) -> Result<(), MyError> { /* the body */ }
 //!     ::cement::__private::run_main(
-//!         ::cement::__private::MainOptions { label: "myapp", exit_on_close: true, catch_signals: true },
+//!         ::cement::__private::MainOptions {
+//!             label: "myapp", exit_on_close: true, catch_signals: true, close_deadline: None,
+//!         },
 //!         |app| __cement_main(app),
 //!     )
 //! }
@@ -32,6 +34,13 @@ pub(crate) fn expand(
     };
     let exit_on_close = options.exit_on_close;
     let catch_signals = options.catch_signals;
+    let close_deadline = match options.close_deadline_ms {
+        Some(ms) => {
+            let ms = u64::try_from(ms).expect("options checked it is positive");
+            quote!(::core::option::Option::Some(::core::time::Duration::from_millis(#ms)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let vis = &function.vis;
     let body_fn = renamed(function);
     let body_name = body_name(function);
@@ -45,6 +54,7 @@ pub(crate) fn expand(
                 label: #label,
                 exit_on_close: #exit_on_close,
                 catch_signals: #catch_signals,
+                close_deadline: #close_deadline,
             },
             |app| {
                 let _ = app;

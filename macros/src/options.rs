@@ -55,6 +55,10 @@ impl AttributeKind {
             name: "catch_signals",
             kind: ValueKind::Bool,
         };
+        const CLOSE_DEADLINE_MS: OptionSpec = OptionSpec {
+            name: "close_deadline_ms",
+            kind: ValueKind::Positive,
+        };
         const WEIGHT: OptionSpec = OptionSpec {
             name: "weight",
             kind: ValueKind::I32,
@@ -72,7 +76,13 @@ impl AttributeKind {
             kind: ValueKind::Path,
         };
         match self {
-            AttributeKind::Main => &[LABEL, EXIT_ON_CLOSE, CATCH_SIGNALS, CRATE],
+            AttributeKind::Main => &[
+                LABEL,
+                EXIT_ON_CLOSE,
+                CATCH_SIGNALS,
+                CLOSE_DEADLINE_MS,
+                CRATE,
+            ],
             AttributeKind::Hook | AttributeKind::Cleanup => &[WEIGHT, APP, CRATE],
             AttributeKind::Test => &[LABEL, EXPECT_EXIT, EXIT_ON_CLOSE, CRATE],
         }
@@ -111,6 +121,8 @@ enum ValueKind {
     Bool,
     /// An integer literal in `i32`'s range, maybe negated.
     I32,
+    /// An integer literal in `1..=i32::MAX`.
+    Positive,
     /// A path written as a string literal: `crate = "my_cement"`.
     Path,
 }
@@ -125,6 +137,9 @@ impl ValueKind {
             ValueKind::Bool => format!("`{name}` takes `true` or `false`"),
             ValueKind::I32 => {
                 format!("`{name}` takes an integer literal in i32's range, like `{name} = 10`")
+            }
+            ValueKind::Positive => {
+                format!("`{name}` takes a positive integer literal, like `{name} = 5000`")
             }
             ValueKind::Path => {
                 format!("`{name}` takes a path in a string literal, like `{name} = \"my_cement\"`")
@@ -189,6 +204,8 @@ pub(crate) struct MainOptions {
     pub label: Option<LitStr>,
     pub exit_on_close: bool,
     pub catch_signals: bool,
+    /// `close_deadline_ms = N`: end the process if close takes longer.
+    pub close_deadline_ms: Option<i32>,
     pub runtime: TokenStream,
 }
 
@@ -256,6 +273,7 @@ pub(crate) fn parse_main(args: TokenStream) -> syn::Result<MainOptions> {
         label: parsed.string("label"),
         exit_on_close: parsed.bool("exit_on_close").unwrap_or(false),
         catch_signals: parsed.bool("catch_signals").unwrap_or(true),
+        close_deadline_ms: parsed.int("close_deadline_ms"),
         runtime: parsed.runtime_path(),
     })
 }
@@ -407,7 +425,7 @@ fn parse_value(spec: OptionSpec, input: ParseStream) -> syn::Result<Value> {
             let lit: LitBool = syn::parse2(tokens.clone()).map_err(|_| wrong_type())?;
             Ok(Value::Bool(lit.value))
         }
-        ValueKind::I32 => {
+        ValueKind::I32 | ValueKind::Positive => {
             let parser = |input: ParseStream| {
                 let minus: Option<Token![-]> = input.parse()?;
                 let lit: LitInt = input.parse()?;
@@ -423,6 +441,9 @@ fn parse_value(spec: OptionSpec, input: ParseStream) -> syn::Result<Value> {
                 lit.base10_digits().to_owned()
             };
             let value = digits.parse::<i32>().map_err(|_| wrong_type())?;
+            if matches!(spec.kind, ValueKind::Positive) && value <= 0 {
+                return Err(wrong_type());
+            }
             Ok(Value::Int(value))
         }
         ValueKind::Path => {

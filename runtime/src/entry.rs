@@ -5,6 +5,7 @@
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use crate::__private::Outcome;
 use crate::App;
@@ -55,15 +56,19 @@ pub struct MainOptions {
     pub exit_on_close: bool,
     /// Whether the App catches SIGINT, SIGTERM and SIGHUP.
     pub catch_signals: bool,
+    /// See [`AppBuilder::close_deadline`](crate::AppBuilder::close_deadline).
+    pub close_deadline: Option<Duration>,
 }
 
 /// The generated `main`.
 pub fn run_main<R: Outcome>(options: MainOptions, body: impl FnOnce(&App) -> R) -> ExitCode {
-    let app = App::builder(options.label)
+    let mut builder = App::builder(options.label)
         .exit_on_close(options.exit_on_close)
-        .catch_signals(options.catch_signals)
-        .build();
-    let ending = run_to_close(app, body);
+        .catch_signals(options.catch_signals);
+    if let Some(deadline) = options.close_deadline {
+        builder = builder.close_deadline(deadline);
+    }
+    let ending = run_to_close(builder.build(), body);
     if options.exit_on_close {
         return exit_status(ending.code);
     }

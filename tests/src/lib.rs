@@ -2,7 +2,8 @@
 //! tests in `tests/` run it with [`run`] and assert its exit status and the exact
 //! order of what it printed.
 
-use std::process::{Command, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 
 /// What a fixture did.
 #[derive(Debug)]
@@ -50,4 +51,71 @@ macro_rules! run_fixture {
     ($name:literal $(, $arg:expr)* $(,)?) => {
         $crate::run(env!(concat!("CARGO_BIN_EXE_", $name)), &[$($arg),*])
     };
+}
+
+/// A running fixture whose stdout is read line by line.
+pub struct Running {
+    child: Child,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+    seen: Vec<String>,
+}
+
+impl Running {
+    /// Starts the fixture at `path` with `args`.
+    pub fn start(path: &str, args: &[&str]) -> Running {
+        let mut child = Command::new(path)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot start {path}: {error}"));
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        Running {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Reads stdout until `line` arrives.
+    pub fn wait_for(&mut self, line: &str) {
+        for next in self.lines.by_ref() {
+            let next = next.expect("read the fixture's stdout");
+            let found = next == line;
+            self.seen.push(next);
+            if found {
+                return;
+            }
+        }
+        panic!(
+            "the fixture ended before printing {line:?}; it printed {:?}",
+            self.seen
+        );
+    }
+
+    /// Sends `signal` (`TERM`, `INT`, ...) with `kill`.
+    pub fn send(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{signal} failed");
+    }
+
+    /// Reads the rest of its output and waits for it to end; also returns the
+    /// signal that ended it, if one did.
+    pub fn finish(mut self) -> (Run, Option<i32>) {
+        self.seen.extend(self.lines.map(|line| line.unwrap()));
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut self.child.stderr.take().unwrap(), &mut stderr).unwrap();
+        let status = self.child.wait().unwrap();
+        let killed_by = std::os::unix::process::ExitStatusExt::signal(&status);
+        let run = Run {
+            code: status.code(),
+            stdout: self.seen,
+            stderr,
+        };
+        (run, killed_by)
+    }
 }

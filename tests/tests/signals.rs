@@ -1,76 +1,10 @@
 //! Signals at process level: a real binary is started, the test waits until it says
 //! `ready`, sends a signal with `kill`, and checks what it printed and how it ended.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
-use cement_tests::Run;
-
-/// A running fixture whose stdout is read line by line.
-struct Running {
-    child: Child,
-    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
-    seen: Vec<String>,
-}
-
-impl Running {
-    fn start(args: &[&str]) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_signals"))
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the signals fixture");
-        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        Running {
-            child,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Reads stdout until `line` arrives.
-    fn wait_for(&mut self, line: &str) {
-        for next in self.lines.by_ref() {
-            let next = next.expect("read the fixture's stdout");
-            let found = next == line;
-            self.seen.push(next);
-            if found {
-                return;
-            }
-        }
-        panic!(
-            "the fixture ended before printing {line:?}; it printed {:?}",
-            self.seen
-        );
-    }
-
-    fn send(&self, signal: &str) {
-        let status = Command::new("kill")
-            .args([&format!("-{signal}"), &self.child.id().to_string()])
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -{signal} failed");
-    }
-
-    fn finish(mut self) -> (Run, Option<i32>) {
-        self.seen.extend(self.lines.map(|line| line.unwrap()));
-        let mut stderr = String::new();
-        std::io::Read::read_to_string(&mut self.child.stderr.take().unwrap(), &mut stderr).unwrap();
-        let status = self.child.wait().unwrap();
-        let killed_by = std::os::unix::process::ExitStatusExt::signal(&status);
-        let run = Run {
-            code: status.code(),
-            stdout: self.seen,
-            stderr,
-        };
-        (run, killed_by)
-    }
-}
+use cement_tests::Running;
 
 fn closes_on(signal: &str, name: &str, status: i32) {
-    let mut fixture = Running::start(&["wait"]);
+    let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), &["wait"]);
     fixture.wait_for("ready");
     fixture.send(signal);
     let (run, _) = fixture.finish();
@@ -106,7 +40,10 @@ fn sighup_runs_signal_hooks_and_close_then_exits_129() {
 
 #[test]
 fn a_signal_hook_can_choose_the_exit_code() {
-    let mut fixture = Running::start(&["wait", "--signal-hook-sets-code"]);
+    let mut fixture = Running::start(
+        env!("CARGO_BIN_EXE_signals"),
+        &["wait", "--signal-hook-sets-code"],
+    );
     fixture.wait_for("ready");
     fixture.send("TERM");
     let (run, _) = fixture.finish();
@@ -125,7 +62,7 @@ fn a_signal_hook_can_choose_the_exit_code() {
 
 #[test]
 fn a_second_signal_while_closing_exits_at_once() {
-    let mut fixture = Running::start(&["slow-close"]);
+    let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), &["slow-close"]);
     fixture.wait_for("ready");
     fixture.send("TERM");
     fixture.wait_for("closing slowly");
@@ -149,7 +86,7 @@ fn a_second_signal_while_closing_exits_at_once() {
 
 #[test]
 fn closing_the_app_restores_the_default_disposition() {
-    let mut fixture = Running::start(&["closed"]);
+    let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), &["closed"]);
     fixture.wait_for("ready");
     fixture.send("TERM");
     let (run, killed_by) = fixture.finish();

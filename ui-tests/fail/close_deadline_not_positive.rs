@@ -1,0 +1,2 @@
+#[cement::main(close_deadline_ms = 0)]
+fn main() {}
