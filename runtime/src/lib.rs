@@ -1,42 +1,83 @@
 //! Deterministic program cleanup.
 //!
 //! Rust programs lose their cleanup on many exit paths: `std::process::exit` skips
-//! every destructor, a panic leaves half-written files behind, and exit codes get lost
-//! between layers. `cement` gives a program the lifecycle of Python's Cement framework
-//! (setup, run, close) with `pre_close`/`post_close` hooks that any linked crate can
-//! add, an exit code, App-scoped deferred cleanups, and typed state that hooks reach.
+//! every destructor, a panic leaves half-written files behind, Ctrl-C or SIGTERM ends
+//! the process with nothing run, and exit codes get lost between layers. `cement`
+//! gives a program the lifecycle of Python's Cement framework (setup, run, close) with
+//! hooks that any linked crate can declare, an exit code, App-scoped deferred
+//! cleanups and typed state that hooks reach; plus the `cleanup` package's scoped
+//! [`Defer`] and Python's [`atexit`].
 //!
-//! ```
-//! use cement::{App, Hook};
+//! ```no_run
+//! use cement::{App, cleanup};
 //!
 //! struct TmpFile(std::path::PathBuf);
 //!
-//! let app = App::new("myapp");
-//! app.register_hook(Hook::PreClose, 0, |app: &App| {
+//! #[cleanup(pre_close)]
+//! fn remove_tmp_file(app: &App) -> std::io::Result<()> {
 //!     if let Some(tmp) = app.get::<TmpFile>() {
-//!         let _ = std::fs::remove_file(&tmp.0);
+//!         std::fs::remove_file(&tmp.0)?;
 //!     }
-//! });
-//! app.setup();
-//! app.run(|app| {
-//!     let path = std::env::temp_dir().join("cement-doc-example");
-//!     std::fs::write(&path, "scratch").unwrap();
+//!     Ok(())
+//! }
+//!
+//! #[cement::main(label = "myapp", exit_on_close = true)]
+//! fn main(app: &App) -> std::io::Result<()> {
+//!     let path = std::env::temp_dir().join("myapp.tmp");
+//!     std::fs::write(&path, "scratch")?;
 //!     app.insert(TmpFile(path));
-//! });
-//! assert_eq!(app.close(), 0);
+//!     Ok(())
+//! }
 //! ```
+//!
+//! The same lifecycle without macros is [`App`]: [`App::setup`], [`App::run`],
+//! [`App::close`], with hooks from [`App::register_hook`].
 //!
 //! # Guarantees
 //!
-//! - [`App::close`] runs the close sequence exactly once: `pre_close` hooks, the
-//!   App's deferred cleanups (last registered first), `post_close` hooks.
+//! - [`App::close`] runs the close sequence exactly once: 1. `pre_close` hooks,
+//!   2. the App's deferred cleanups ([`App::defer`], last registered first),
+//!   3. `post_close` hooks; it returns the exit code and never ends the process.
+//!   Later calls, from any thread or a hook, run nothing and return the code.
 //! - Hooks of one point run by ascending weight; at equal weight, declared hooks
-//!   first (by full path), then run-time hooks in registration order. The order never
-//!   depends on link order or platform.
+//!   first (by full path, `crate::module::function`), then run-time hooks in
+//!   registration order. The order never depends on link order or platform.
 //! - A hook or deferred cleanup that panics or returns `Err` is reported on one line
-//!   of stderr and the others still run; the exit code becomes 1 unless a non-zero
-//!   code was already set. Nothing in close aborts the process, even while unwinding.
-//! - Dropping an App that was set up and not closed closes it.
+//!   of stderr naming it, and the others still run (Cement aborts close); the exit
+//!   code becomes 1 unless a non-zero code was already set. Nothing in close aborts
+//!   the process, even while the body is already unwinding.
+//! - Dropping an App that was set up and not closed closes it (Python's `with`).
+//!
+//! # Exit paths
+//!
+//! How a [`#[cement::main]`](main) program ends, and what runs:
+//!
+//! | how the run ends | close runs | status, `exit_on_close = true` | status, `exit_on_close = false` |
+//! |---|---|---|---|
+//! | body returns | once | `exit_code()` | 0; a non-zero `exit_code()` is reported on stderr as ignored |
+//! | body returns `Err(e)` | once | 1 unless already non-zero; `Error: {e:?}` on stderr | 1, as std does |
+//! | body panics | once | 1 unless already non-zero | 101, the panic continues after close |
+//! | `std::process::exit(n)` anywhere | once, before the process ends | n | n |
+//! | SIGINT / SIGTERM / SIGHUP, `catch_signals` | `signal` hooks, then once | 128 + signal number, unless a `signal` hook set a code | same |
+//! | a second signal while closing | abandoned | 128 + signal number, at once | same |
+//! | close overruns `close_deadline_ms` | abandoned | the exit code, or 1 if it was 0 | same |
+//! | abort, SIGKILL, `panic = "abort"` | cannot run | | |
+//!
+//! Then [`atexit`] handlers run, except where the process ends at once (a second
+//! signal, the close deadline) or cannot run anything.
+//!
+//! - A signal that arrives while close is already running, for any reason, ends the
+//!   process at once with 128 + its number.
+//! - One App at a time catches signals: the first one set up with `catch_signals`.
+//!   Closing it restores the previous dispositions.
+//! - On the signal path the process ends from cement's signal-watching thread, so
+//!   `main`'s own destructors do not run; hooks and deferred cleanups do. Hook code
+//!   never runs inside the signal handler itself.
+//! - `std::process::exit`, and `main` returning, close every App that was set up and
+//!   not closed, before the atexit handlers. A hook that calls `std::process::exit`
+//!   ends the close sequence there; close does not start again.
+//! - A code outside `0..=255` goes to `std::process::exit`, where the platform
+//!   truncates it.
 //!
 //! # Scoped cleanup: [`Defer`] and [`defer!`]
 //!
@@ -59,14 +100,20 @@
 //! # Process exit: [`atexit`]
 //!
 //! Python's `atexit.register`: [`atexit::register`] runs a handler when the process
-//! ends normally (`main` returns, `std::process::exit`, a panic that ends `main`),
-//! last registered first, after the App's close. A panicking handler is reported on
-//! one line of stderr and the rest still run; the exit status is unchanged.
+//! ends normally (`main` returns, `std::process::exit`, a panic that ends `main`) or
+//! on a caught signal, last registered first, after the App's close. A panicking
+//! handler is reported on one line of stderr and the rest still run; the exit status
+//! is unchanged.
 //!
 //! # Limits
 //!
-//! Nothing runs on abort, SIGKILL or with `panic = "abort"`: [`Defer`] and [`defer!`]
-//! need unwinding, and [`atexit`] handlers need libc's `exit` to be called.
+//! - Nothing runs on abort, SIGKILL or with `panic = "abort"`: close needs unwinding
+//!   or libc's `exit`, and the kernel gives SIGKILL no handler.
+//! - Hooks are collected at link time. A crate whose only use is its hooks (a
+//!   "plugin") is dropped by the linker unless the program names it once:
+//!   `use plugin as _;`.
+//! - A hook registered at a point while that point's hooks run waits for the next
+//!   time the point runs.
 
 #![warn(missing_docs)]
 // `cement::test`'s docs show the `#[test]` it stands for.
@@ -133,6 +180,12 @@ pub use signals::Signal;
 ///
 /// Default `true`: SIGINT, SIGTERM and SIGHUP run the `signal` hooks and the close
 /// sequence, then end the process with 128 + the signal number.
+///
+/// ## `close_deadline_ms = N`
+///
+/// Off by default. If the close sequence takes longer than `N` milliseconds, the
+/// process reports the hook or deferred cleanup that was running and ends at once
+/// with the exit code, or 1 if it was 0 ([`AppBuilder::close_deadline`]).
 ///
 /// ## `crate = "path"`
 ///
