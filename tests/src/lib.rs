@@ -2,7 +2,7 @@
 //! tests in `tests/` run it with [`run`] and assert its exit status and the exact
 //! order of what it printed.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
 /// What a fixture did.
@@ -23,6 +23,21 @@ impl Run {
             .lines()
             .filter(|line| line.starts_with("cement: "))
             .collect()
+    }
+}
+
+/// For fixtures: prints `line` and flushes at once, so a test waiting on it sees it
+/// before the fixture blocks or ends.
+pub fn say(line: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}");
+    let _ = stdout.flush();
+}
+
+/// For fixtures: blocks this thread for good (until a signal ends the process).
+pub fn wait_forever() -> ! {
+    loop {
+        std::thread::park();
     }
 }
 

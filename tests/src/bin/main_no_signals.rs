@@ -1,7 +1,5 @@
 //! `#[cement::main(catch_signals = false)]`: signals keep their default action.
 
-use std::io::Write;
-
 #[cement::cleanup(pre_close)]
 fn closing() {
     println!("pre_close");
@@ -9,10 +7,6 @@ fn closing() {
 
 #[cement::main(catch_signals = false)]
 fn main() {
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "ready");
-    let _ = stdout.flush();
-    loop {
-        std::thread::park();
-    }
+    cement_tests::say("ready");
+    cement_tests::wait_forever();
 }

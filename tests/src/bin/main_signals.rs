@@ -2,21 +2,8 @@
 //! and a close deadline; see `tests/main_signals.rs`. Prints `ready`, then acts on its
 //! first argument.
 
-use std::io::Write;
-
 use cement::{App, Signal, cleanup};
-
-fn say(line: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{line}");
-    let _ = stdout.flush();
-}
-
-fn wait_forever() -> ! {
-    loop {
-        std::thread::park();
-    }
-}
+use cement_tests::{say, wait_forever};
 
 fn scenario() -> String {
     std::env::args().nth(1).expect("a scenario")

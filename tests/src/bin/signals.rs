@@ -1,21 +1,8 @@
 //! An App that catches signals, one scenario per argument; see `tests/signals.rs`.
 //! Each scenario prints `ready` once it can take a signal, then waits for one.
 
-use std::io::Write;
-
 use cement::{App, Hook};
-
-fn say(line: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{line}");
-    let _ = stdout.flush();
-}
-
-fn wait_forever() -> ! {
-    loop {
-        std::thread::park();
-    }
-}
+use cement_tests::{say, wait_forever};
 
 fn main() {
     let scenario = std::env::args().nth(1).expect("a scenario");
