@@ -2,7 +2,7 @@
 //! body whose ending is chosen by the first argument. Included by each fixture with
 //! `#[path]`, so every fixture declares its own hooks.
 //!
-//! Scenarios: `ok`, `set-code`, `err`, `panic`, `close-in-body`, `failing-hooks`.
+//! Scenarios: `ok`, `set-code`, `set-code-300`, `err`, `panic`, `close-in-body`, `failing-hooks`.
 
 use cement::{App, Hook, cleanup};
 
@@ -76,6 +76,10 @@ pub fn body(app: &App) -> Result<(), String> {
         "ok" | "failing-hooks" => Ok(()),
         "set-code" => {
             app.set_exit_code(3);
+            Ok(())
+        }
+        "set-code-300" => {
+            app.set_exit_code(300);
             Ok(())
         }
         "err" => Err("bad input".to_owned()),

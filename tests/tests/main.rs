@@ -46,6 +46,12 @@ fn exit_on_close_makes_the_set_code_the_status() {
 }
 
 #[test]
+fn a_code_outside_0_to_255_goes_to_process_exit_which_truncates_it() {
+    let run = run_fixture!("main_exit", "set-code-300");
+    assert_run(&run, 300 % 256, &lifecycle(300, 300, true), &[]);
+}
+
+#[test]
 fn without_exit_on_close_a_set_code_is_reported_as_ignored() {
     let run = run_fixture!("main_no_exit", "set-code");
     assert_run(
