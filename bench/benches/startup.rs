@@ -1,0 +1,23 @@
+//! Start-to-exit of an empty `#[cement::main]` program against a plain `fn main`
+//! (SPEC §6: within 10%, aim for 5%). Each iteration spawns the process and waits.
+
+use std::process::Command;
+
+fn main() {
+    divan::main();
+}
+
+fn run(path: &str) {
+    let status = Command::new(path).status().expect("spawn the program");
+    assert!(status.success());
+}
+
+#[divan::bench(sample_count = 200)]
+fn plain_fn_main() {
+    run(env!("CARGO_BIN_EXE_plain_main"));
+}
+
+#[divan::bench(sample_count = 200)]
+fn empty_cement_main() {
+    run(env!("CARGO_BIN_EXE_empty_cement_main"));
+}
