@@ -400,7 +400,10 @@ pub use cement_macros::cleanup;
 /// Default `false`. With `true`, the test runs its own test binary again, for this one
 /// test, in a child process where the App really ends the process with its exit code;
 /// the test checks that status against `expect_exit` and shows the child's output if
-/// it differs.
+/// it differs. This works under `cargo test` and `cargo nextest run`, with tests
+/// running in parallel: the child runs only this test (`NAME --exact`), and knows it is
+/// the child from the `CEMENT_TEST_CHILD` environment variable. In the child, signals
+/// are not caught, as in every `#[cement::test]`.
 ///
 /// ## `crate = "path"`
 ///

@@ -1,0 +1,72 @@
+//! Tests written with `#[cement::test]`, each named for the verdict it must get. Some
+//! must fail: `tests/tests/cement_test.rs` in the cement workspace runs this crate with
+//! `cargo test` and `cargo nextest run` and checks every verdict.
+//!
+//! Every App is labelled after its test; when `CEMENT_FIXTURE_MARKERS` names a folder,
+//! the `pre_close` hook below leaves a file named after the label there, so the
+//! caller can tell whose close ran, in this process or in a child.
+
+use cement::{App, cleanup};
+
+#[cleanup(pre_close)]
+fn leave_marker(app: &App) -> std::io::Result<()> {
+    println!("pre_close hook ran for {}", app.label());
+    if let Some(folder) = std::env::var_os("CEMENT_FIXTURE_MARKERS") {
+        std::fs::write(std::path::Path::new(&folder).join(app.label()), "")?;
+    }
+    Ok(())
+}
+
+#[cement::test(label = "ends_with_0")]
+fn passes_when_the_app_ends_with_0(app: &App) {
+    assert_eq!(app.label(), "ends_with_0");
+}
+
+#[cement::test(label = "err_expects_1", expect_exit = 1)]
+fn passes_when_an_err_body_expects_1() -> Result<(), String> {
+    Err("no config".to_owned())
+}
+
+#[cement::test(label = "set_code_3", expect_exit = 3)]
+fn passes_when_the_code_set_is_expected(app: &App) {
+    app.set_exit_code(3);
+}
+
+#[cement::test(label = "ends_with_2")]
+fn fails_when_the_app_ends_with_2_but_0_is_expected(app: &App) {
+    app.set_exit_code(2);
+}
+
+#[cement::test(label = "should_panic")]
+#[should_panic(expected = "body panicked")]
+fn passes_when_it_should_panic_and_still_closes() {
+    panic!("body panicked");
+}
+
+#[cement::test(label = "ignored")]
+#[ignore = "shows that #[ignore] works beside #[cement::test]"]
+fn is_ignored() {
+    panic!("an ignored test does not run");
+}
+
+#[cement::test(label = "real_exit_4", exit_on_close = true, expect_exit = 4)]
+fn passes_when_the_child_really_exits_with_4(app: &App) {
+    app.set_exit_code(4);
+}
+
+#[cement::test(label = "real_exit_5", exit_on_close = true, expect_exit = 4)]
+fn fails_when_the_child_really_exits_with_5_but_4_is_expected(app: &App) {
+    app.set_exit_code(5);
+}
+
+#[cement::test(label = "process_exit_7", exit_on_close = true, expect_exit = 7)]
+fn passes_when_the_child_calls_process_exit_7() {
+    std::process::exit(7);
+}
+
+mod nested {
+    #[cement::test(label = "nested_real_exit", exit_on_close = true, expect_exit = 9)]
+    fn passes_from_a_module_with_a_real_exit(app: &cement::App) {
+        app.set_exit_code(9);
+    }
+}
