@@ -1,36 +1,45 @@
 //! The function item under an attribute, parsed into a small model.
 //!
-//! syn's `full` feature (and with it `syn::ItemFn`) is off to keep clean builds cheap
-//! (SPEC §6), so this reads a function item itself: outer attributes, visibility,
-//! qualifiers, `fn`, name, generics, parameters, return type, where clause, and the
-//! body as raw tokens. It only records what it finds; `signature.rs` decides what is
-//! accepted.
+//! syn is built with `parsing` and `proc-macro` only, to keep clean builds cheap
+//! (SPEC §6): no `syn::ItemFn`, `Type` or `Attribute`. This reads a function item at
+//! the token level: outer attributes, visibility, qualifiers, `fn`, name, generics,
+//! parameters, return type, where clause, and the body. Each part is kept as the
+//! tokens it was written with; it only records what it finds, and `signature.rs`
+//! decides what is accepted.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{ToTokens, quote};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
+use quote::quote;
+use syn::buffer::TokenBuffer;
 use syn::parse::{ParseStream, Parser};
-use syn::{Attribute, Generics, Ident, ReturnType, Token, Type, Visibility, token};
+use syn::{LitStr, Token};
 
 use crate::options::AttributeKind;
 
 /// A parsed function item.
 pub(crate) struct Function {
-    pub attrs: Vec<Attribute>,
-    pub vis: Visibility,
+    /// Outer attributes, each `#[..]` as written.
+    pub attrs: Vec<TokenStream>,
+    pub vis: TokenStream,
     /// `const`, `async`, `unsafe`, `extern "abi"`: each keyword with its span.
     pub qualifiers: Vec<(&'static str, Span)>,
-    pub fn_token: Token![fn],
+    pub fn_token: Ident,
     pub name: Ident,
-    pub generics: Generics,
-    pub paren: token::Paren,
+    /// `<..>` as written, if any.
+    pub generics: TokenStream,
+    /// The first generic parameter: what it is (`lifetime`, `type`, `const`) and
+    /// where it starts.
+    pub first_generic: Option<(&'static str, Span)>,
+    /// The parenthesized parameter list, untouched.
+    pub params_group: Group,
     pub params: Vec<Param>,
-    /// The parameter list's tokens, untouched, to emit the function again.
-    pub params_tokens: TokenStream,
     /// A `...` in the parameter list.
     pub variadic: Option<Span>,
-    pub output: ReturnType,
+    /// The return type's tokens after `->`, if any.
+    pub output: Option<TokenStream>,
+    /// `where ..` as written, if any, and the `where` keyword's span.
+    pub where_clause: Option<(Span, TokenStream)>,
     /// The brace-delimited body, untouched.
-    pub body: TokenStream,
+    pub body: TokenTree,
 }
 
 impl Function {
@@ -40,14 +49,14 @@ impl Function {
         let Function {
             fn_token,
             generics,
-            params_tokens,
-            output,
+            params_group,
             body,
             ..
         } = self;
-        let where_clause = &generics.where_clause;
+        let output = self.output.as_ref().map(|ty| quote!(-> #ty));
+        let where_clause = self.where_clause.as_ref().map(|(_, tokens)| tokens);
         quote! {
-            #fn_token #name #generics (#params_tokens) #output #where_clause #body
+            #fn_token #name #generics #params_group #output #where_clause #body
         }
     }
 }
@@ -56,9 +65,21 @@ impl Function {
 pub(crate) enum Param {
     /// `self`, `&self`, `mut self: Box<Self>`, ...; the tokens, for the error span.
     Receiver(TokenStream),
-    /// `pattern: Type`; the pattern is skipped (syn's `Pat` needs `full`) since the
-    /// expansion passes arguments by position.
-    Typed(Box<Type>),
+    /// `pattern: Type`; only the type's tokens are kept, since the expansion passes
+    /// arguments by position.
+    Typed(TokenStream),
+}
+
+/// An error spanning all of `tokens` (from the first to the last), as syn's
+/// `Error::new_spanned` does.
+pub(crate) fn error_spanning(tokens: TokenStream, message: impl std::fmt::Display) -> syn::Error {
+    let buffer = TokenBuffer::new2(tokens);
+    let start = buffer.begin();
+    let mut end = start;
+    while let Some((_, next)) = end.token_tree() {
+        end = next;
+    }
+    syn::Error::new_range(start..end, message)
 }
 
 /// Parses `item` as a function; anything else is an error at its first token (after
@@ -69,12 +90,11 @@ pub(crate) fn parse(kind: AttributeKind, item: TokenStream) -> syn::Result<Funct
 }
 
 fn parse_function(kind: AttributeKind, input: ParseStream) -> syn::Result<Function> {
-    let attrs = Attribute::parse_outer(input)?;
-    let vis: Visibility = input.parse()?;
+    let attrs = parse_outer_attributes(input)?;
+    let vis = parse_visibility(input)?;
     let not_a_function = |input: ParseStream| {
-        let span = input.span();
         syn::Error::new(
-            span,
+            input.span(),
             format!("`{}` applies to {}", kind.display(), kind.target()),
         )
     };
@@ -100,7 +120,7 @@ fn parse_function(kind: AttributeKind, input: ParseStream) -> syn::Result<Functi
         // items of other kinds: only a qualifier followed by more qualifiers or `fn`
         // makes a function.
         if keyword == "extern" {
-            let _: Option<syn::LitStr> = fork.parse()?;
+            let _: Option<LitStr> = fork.parse()?;
         }
         let next_is_fn_part = fork.peek(Token![fn])
             || fork.peek(Token![async])
@@ -110,26 +130,40 @@ fn parse_function(kind: AttributeKind, input: ParseStream) -> syn::Result<Functi
         if !next_is_fn_part {
             return Err(not_a_function(input));
         }
-        let span = tree.span();
         let _: TokenTree = input.parse()?;
         if keyword == "extern" {
-            let _: Option<syn::LitStr> = input.parse()?;
+            let _: Option<LitStr> = input.parse()?;
         }
-        qualifiers.push((keyword, span));
+        qualifiers.push((keyword, tree.span()));
     }
     if !input.peek(Token![fn]) {
         return Err(not_a_function(input));
     }
-    let fn_token: Token![fn] = input.parse()?;
+    let fn_token = input.call(parse_ident_any)?;
     let name: Ident = input.parse()?;
-    let mut generics: Generics = input.parse()?;
-    let content;
-    let paren = syn::parenthesized!(content in input);
-    let params_tokens: TokenStream = content.fork().parse()?;
-    let (params, variadic) = parse_params(&content)?;
-    let output: ReturnType = input.parse()?;
-    generics.where_clause = input.parse()?;
-    if !input.peek(token::Brace) {
+    let (generics, first_generic) = parse_generics(input)?;
+    let params_group = match input.parse::<TokenTree>()? {
+        TokenTree::Group(group) if group.delimiter() == Delimiter::Parenthesis => group,
+        other => return Err(syn::Error::new(other.span(), "expected `(`")),
+    };
+    let (params, variadic) = parse_params.parse2(params_group.stream())?;
+    let output = if input.peek(Token![->]) {
+        input.parse::<Token![->]>()?;
+        Some(parse_return_type(input)?)
+    } else {
+        None
+    };
+    let where_clause = if input.peek(Token![where]) {
+        let span = input.span();
+        let mut tokens = TokenStream::new();
+        while !input.is_empty() && !input.peek(syn::token::Brace) {
+            tokens.extend([input.parse::<TokenTree>()?]);
+        }
+        Some((span, tokens))
+    } else {
+        None
+    };
+    if !input.peek(syn::token::Brace) {
         return Err(input.error(format!("`{}` needs a function with a body", kind.display())));
     }
     let body: TokenTree = input.parse()?;
@@ -140,23 +174,108 @@ fn parse_function(kind: AttributeKind, input: ParseStream) -> syn::Result<Functi
         fn_token,
         name,
         generics,
-        paren,
+        first_generic,
+        params_group,
         params,
-        params_tokens,
         variadic,
         output,
-        body: body.into_token_stream(),
+        where_clause,
+        body,
     })
+}
+
+fn parse_ident_any(input: ParseStream) -> syn::Result<Ident> {
+    syn::ext::IdentExt::parse_any(input)
+}
+
+/// `#[..]` attributes, each kept as written.
+fn parse_outer_attributes(input: ParseStream) -> syn::Result<Vec<TokenStream>> {
+    let mut attrs = Vec::new();
+    while input.peek(Token![#]) && input.peek2(syn::token::Bracket) {
+        let pound: TokenTree = input.parse()?;
+        let group: TokenTree = input.parse()?;
+        attrs.push([pound, group].into_iter().collect());
+    }
+    Ok(attrs)
+}
+
+/// `pub`, `pub(crate)`, `pub(in path)`, or nothing.
+fn parse_visibility(input: ParseStream) -> syn::Result<TokenStream> {
+    let mut vis = TokenStream::new();
+    if input.peek(Token![pub]) {
+        vis.extend([input.parse::<TokenTree>()?]);
+        if input.peek(syn::token::Paren) {
+            vis.extend([input.parse::<TokenTree>()?]);
+        }
+    }
+    Ok(vis)
+}
+
+/// `<..>` up to its matching `>`, and what its first parameter is.
+fn parse_generics(input: ParseStream) -> syn::Result<(TokenStream, Option<(&'static str, Span)>)> {
+    let mut tokens = TokenStream::new();
+    if !input.peek(Token![<]) {
+        return Ok((tokens, None));
+    }
+    tokens.extend([input.parse::<TokenTree>()?]);
+    let first = if input.peek(syn::Lifetime) {
+        Some(("lifetime", input.span()))
+    } else if input.peek(Token![const]) {
+        Some(("const", input.span()))
+    } else if input.peek(Token![>]) {
+        None
+    } else {
+        Some(("type", input.span()))
+    };
+    let mut depth = 1usize;
+    while depth > 0 && !input.is_empty() {
+        if input.peek(Token![->]) {
+            tokens.extend([input.parse::<TokenTree>()?, input.parse::<TokenTree>()?]);
+            continue;
+        }
+        if input.peek(Token![<]) {
+            depth += 1;
+        } else if input.peek(Token![>]) {
+            depth -= 1;
+        }
+        tokens.extend([input.parse::<TokenTree>()?]);
+    }
+    Ok((tokens, first))
+}
+
+/// The return type: the tokens up to the body or a `where` clause, outside `<..>`.
+fn parse_return_type(input: ParseStream) -> syn::Result<TokenStream> {
+    let mut tokens = TokenStream::new();
+    let mut depth = 0usize;
+    while !input.is_empty() {
+        if depth == 0 && (input.peek(syn::token::Brace) || input.peek(Token![where])) {
+            break;
+        }
+        if input.peek(Token![->]) {
+            tokens.extend([input.parse::<TokenTree>()?, input.parse::<TokenTree>()?]);
+            continue;
+        }
+        if input.peek(Token![<]) {
+            depth += 1;
+        } else if input.peek(Token![>]) {
+            depth = depth.saturating_sub(1);
+        }
+        tokens.extend([input.parse::<TokenTree>()?]);
+    }
+    if tokens.is_empty() {
+        return Err(input.error("expected a return type after `->`"));
+    }
+    Ok(tokens)
 }
 
 fn parse_params(input: ParseStream) -> syn::Result<(Vec<Param>, Option<Span>)> {
     let mut params = Vec::new();
     let mut variadic = None;
     while !input.is_empty() {
-        let _attrs = Attribute::parse_outer(input)?;
+        let _attrs = parse_outer_attributes(input)?;
         if input.peek(Token![...]) {
-            let dots: Token![...] = input.parse()?;
-            variadic = Some(dots.spans[0]);
+            variadic = Some(input.span());
+            input.parse::<Token![...]>()?;
         } else {
             params.push(parse_param(input)?);
         }
@@ -169,45 +288,52 @@ fn parse_params(input: ParseStream) -> syn::Result<(Vec<Param>, Option<Span>)> {
 }
 
 /// `pattern: Type` or a receiver. The pattern ends at the first `:` that is neither
-/// inside a group nor half of a `::`.
+/// inside a group nor half of a `::`; the type at the next top-level `,`.
 fn parse_param(input: ParseStream) -> syn::Result<Param> {
     let mut pat = TokenStream::new();
-    let mut angle_depth = 0usize;
     let mut is_receiver = false;
-    while !input.is_empty() {
-        if angle_depth == 0
-            && (input.peek(Token![,]) || (input.peek(Token![:]) && !input.peek(Token![::])))
-        {
+    while !input.is_empty() && !input.peek(Token![,]) {
+        if input.peek(Token![:]) && !input.peek(Token![::]) {
             break;
         }
         if input.peek(Token![::]) {
-            let colons: Token![::] = input.parse()?;
-            colons.to_tokens(&mut pat);
+            pat.extend([input.parse::<TokenTree>()?, input.parse::<TokenTree>()?]);
+            continue;
+        }
+        if input.peek(Token![self]) {
+            is_receiver = true;
+        }
+        pat.extend([input.parse::<TokenTree>()?]);
+    }
+    if !input.peek(Token![:]) {
+        if is_receiver {
+            return Ok(Param::Receiver(pat));
+        }
+        return Err(input.error("expected `: Type` after the parameter's pattern"));
+    }
+    let colon: TokenTree = input.parse()?;
+    let mut ty = TokenStream::new();
+    let mut depth = 0usize;
+    let at_next_param = |input: ParseStream, depth: usize| depth == 0 && input.peek(Token![,]);
+    while !input.is_empty() && !at_next_param(input, depth) {
+        if input.peek(Token![->]) {
+            ty.extend([input.parse::<TokenTree>()?, input.parse::<TokenTree>()?]);
             continue;
         }
         if input.peek(Token![<]) {
-            angle_depth += 1;
+            depth += 1;
         } else if input.peek(Token![>]) {
-            angle_depth = angle_depth.saturating_sub(1);
-        } else if input.peek(Token![self]) {
-            is_receiver = true;
+            depth = depth.saturating_sub(1);
         }
-        let tree: TokenTree = input.parse()?;
-        pat.extend([tree]);
+        ty.extend([input.parse::<TokenTree>()?]);
     }
-    if input.peek(Token![:]) {
-        let colon: Token![:] = input.parse()?;
-        let ty: Type = input.parse()?;
-        if is_receiver {
-            let mut tokens = pat;
-            colon.to_tokens(&mut tokens);
-            ty.to_tokens(&mut tokens);
-            return Ok(Param::Receiver(tokens));
-        }
-        return Ok(Param::Typed(Box::new(ty)));
+    if ty.is_empty() {
+        return Err(input.error("expected a type after `:`"));
     }
     if is_receiver {
+        pat.extend([colon]);
+        pat.extend(ty);
         return Ok(Param::Receiver(pat));
     }
-    Err(input.error("expected `: Type` after the parameter's pattern"))
+    Ok(Param::Typed(ty))
 }

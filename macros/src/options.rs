@@ -6,11 +6,13 @@
 //! its own configuration (`MainOptions`, `HookOptions`) here as well, so the expansion
 //! modules receive checked values only.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{ToTokens, quote};
+use proc_macro2::{Literal, Span, TokenStream, TokenTree};
+use quote::quote;
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::{Ident, LitBool, LitInt, LitStr, Token};
+
+use crate::function::error_spanning;
 
 /// The attribute being expanded; names it in messages and says what it accepts.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -150,10 +152,12 @@ impl ValueKind {
 
 /// A checked option value.
 enum Value {
-    Str(LitStr),
+    /// A string literal, as a token to emit.
+    Str(Literal),
     Bool(bool),
     Int(i32),
-    Path(syn::Path),
+    /// The path's tokens, spanned at the string literal.
+    Path(TokenStream),
 }
 
 /// The parsed contents of an attribute's parentheses.
@@ -168,7 +172,7 @@ impl Parsed {
         Some(self.values.remove(index).1)
     }
 
-    fn string(&mut self, name: &str) -> Option<LitStr> {
+    fn string(&mut self, name: &str) -> Option<Literal> {
         match self.take(name)? {
             Value::Str(lit) => Some(lit),
             _ => None,
@@ -192,7 +196,7 @@ impl Parsed {
     /// The runtime's path: `crate = "..."`, or `::cement`.
     fn runtime_path(&mut self) -> TokenStream {
         match self.take("crate") {
-            Some(Value::Path(path)) => path.into_token_stream(),
+            Some(Value::Path(path)) => path,
             _ => quote!(::cement),
         }
     }
@@ -201,7 +205,7 @@ impl Parsed {
 /// The options of `#[cement::main]`.
 pub(crate) struct MainOptions {
     /// `None`: the package name.
-    pub label: Option<LitStr>,
+    pub label: Option<Literal>,
     pub exit_on_close: bool,
     pub catch_signals: bool,
     /// `close_deadline_ms = N`: end the process if close takes longer.
@@ -212,7 +216,7 @@ pub(crate) struct MainOptions {
 /// The options of `#[cement::test]`.
 pub(crate) struct TestOptions {
     /// `None`: the package name.
-    pub label: Option<LitStr>,
+    pub label: Option<Literal>,
     pub expect_exit: i32,
     pub exit_on_close: bool,
     pub runtime: TokenStream,
@@ -263,7 +267,7 @@ pub(crate) struct HookOptions {
     pub point: Point,
     pub weight: i32,
     /// `app = "label"`: the only App the hook runs for.
-    pub app: Option<LitStr>,
+    pub app: Option<Literal>,
     pub runtime: TokenStream,
 }
 
@@ -406,7 +410,7 @@ fn parse_value(spec: OptionSpec, input: ParseStream) -> syn::Result<Value> {
         let tree: TokenTree = input.parse()?;
         tokens.extend([tree]);
     }
-    let wrong_type = || syn::Error::new_spanned(&tokens, spec.kind.expected(spec.name));
+    let wrong_type = || error_spanning(tokens.clone(), spec.kind.expected(spec.name));
     if tokens.is_empty() {
         return Err(input.error(spec.kind.expected(spec.name)));
     }
@@ -419,7 +423,9 @@ fn parse_value(spec: OptionSpec, input: ParseStream) -> syn::Result<Value> {
                     format!("`{}` must not be empty", spec.name),
                 ));
             }
-            Ok(Value::Str(lit))
+            let mut literal = Literal::string(&lit.value());
+            literal.set_span(lit.span());
+            Ok(Value::Str(literal))
         }
         ValueKind::Bool => {
             let lit: LitBool = syn::parse2(tokens.clone()).map_err(|_| wrong_type())?;
@@ -449,11 +455,41 @@ fn parse_value(spec: OptionSpec, input: ParseStream) -> syn::Result<Value> {
         ValueKind::Path => {
             let lit: LitStr = syn::parse2(tokens.clone()).map_err(|_| wrong_type())?;
             let path = lit
-                .parse_with(syn::Path::parse_mod_style)
+                .parse_with(parse_mod_style_path)
                 .map_err(|_| syn::Error::new(lit.span(), spec.kind.expected(spec.name)))?;
-            Ok(Value::Path(path))
+            Ok(Value::Path(respan(path, lit.span())))
         }
     }
+}
+
+/// A path of plain segments, `a::b` or `::a::b`, as `use` paths are written.
+fn parse_mod_style_path(input: ParseStream) -> syn::Result<TokenStream> {
+    let mut path = TokenStream::new();
+    if input.peek(Token![::]) {
+        path.extend([input.parse::<TokenTree>()?, input.parse::<TokenTree>()?]);
+    }
+    loop {
+        let segment = input.call(Ident::parse_any)?;
+        path.extend([TokenTree::Ident(segment)]);
+        if input.is_empty() {
+            return Ok(path);
+        }
+        if !input.peek(Token![::]) {
+            return Err(input.error("expected `::`"));
+        }
+        path.extend([input.parse::<TokenTree>()?, input.parse::<TokenTree>()?]);
+    }
+}
+
+/// `tokens` with every span set to `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tree| {
+            tree.set_span(span);
+            tree
+        })
+        .collect()
 }
 
 /// `a`, `b`, `c` for messages.

@@ -3,11 +3,9 @@
 //! `(&App, Signal)`); a return type that is absent, `()`, or a path whose last segment
 //! is `Result`. Each refusal is one error at the offending token.
 
-use proc_macro2::{Group, Span, TokenStream, TokenTree};
-use syn::spanned::Spanned;
-use syn::{GenericParam, ReturnType, Type};
+use proc_macro2::{Delimiter, Group, Spacing, Span, TokenStream, TokenTree};
 
-use crate::function::{Function, Param};
+use crate::function::{Function, Param, error_spanning};
 use crate::options::{AttributeKind, Point};
 
 /// The parameters an accepted function takes, in order.
@@ -66,13 +64,10 @@ pub(crate) fn check(
         ));
     }
     if kind == AttributeKind::Test
-        && let Some(test) = function
-            .attrs
-            .iter()
-            .find(|attr| attr.path().is_ident("test"))
+        && let Some(test) = function.attrs.iter().find(|attr| is_test_attribute(attr))
     {
-        return Err(syn::Error::new_spanned(
-            test,
+        return Err(error_spanning(
+            test.clone(),
             "`#[cement::test]` adds `#[test]` itself; remove this one",
         ));
     }
@@ -82,20 +77,15 @@ pub(crate) fn check(
             format!("`{name}` does not accept `{keyword}` functions; remove `{keyword}`"),
         ));
     }
-    if let Some(param) = function.generics.params.first() {
-        let what = match param {
-            GenericParam::Lifetime(_) => "lifetime",
-            GenericParam::Type(_) => "type",
-            GenericParam::Const(_) => "const",
-        };
+    if let Some((what, span)) = function.first_generic {
         return Err(syn::Error::new(
-            param.span(),
+            span,
             format!("`{name}` does not accept generic functions; remove the {what} parameter"),
         ));
     }
-    if let Some(where_clause) = &function.generics.where_clause {
+    if let Some((span, _)) = &function.where_clause {
         return Err(syn::Error::new(
-            where_clause.where_token.span,
+            *span,
             format!("`{name}` does not accept functions with a where clause"),
         ));
     }
@@ -106,7 +96,7 @@ pub(crate) fn check(
         ));
     }
     let params = check_params(kind, point, function)?;
-    let output_span = check_output(kind, &function.output)?.unwrap_or(function.name.span());
+    let output_span = check_output(kind, function.output.as_ref())?.unwrap_or(function.name.span());
     Ok(Signature {
         params,
         output_span,
@@ -133,8 +123,8 @@ fn check_params(
     for param in &function.params {
         match param {
             Param::Receiver(tokens) => {
-                return Err(syn::Error::new_spanned(
-                    tokens,
+                return Err(error_spanning(
+                    tokens.clone(),
                     format!("`{name}` applies to free functions; methods are not supported"),
                 ));
             }
@@ -143,24 +133,24 @@ fn check_params(
     }
     let max = if signal_hook { 2 } else { 1 };
     if let Some(extra) = types.get(max) {
-        return Err(syn::Error::new_spanned(
-            extra,
+        return Err(error_spanning(
+            (*extra).clone(),
             format!("too many parameters: {accepted}"),
         ));
     }
     if let Some(app) = types.first()
         && !is_app_reference(app)
     {
-        return Err(syn::Error::new_spanned(
-            app,
+        return Err(error_spanning(
+            (*app).clone(),
             format!("expected `&App` here: {accepted}"),
         ));
     }
     if let Some(signal) = types.get(1)
         && !is_path_ending_in(signal, "Signal")
     {
-        return Err(syn::Error::new_spanned(
-            signal,
+        return Err(error_spanning(
+            (*signal).clone(),
             format!("expected `Signal` here: {accepted}"),
         ));
     }
@@ -169,54 +159,109 @@ fn check_params(
         (false, _) => Ok(Params::App),
         (true, 2) => Ok(Params::AppAndSignal),
         (true, _) => Err(syn::Error::new(
-            function.paren.span.join(),
+            function.params_group.span(),
             format!("missing parameters: {accepted}"),
         )),
     }
 }
 
-/// `&App`, `&'_ App`, `&cement::App`: a shared reference to a path ending in `App`.
-fn is_app_reference(ty: &Type) -> bool {
-    match ty {
-        Type::Reference(reference) => {
-            reference.mutability.is_none()
-                && reference
-                    .lifetime
-                    .as_ref()
-                    .is_none_or(|lifetime| lifetime.ident == "_")
-                && is_path_ending_in(&reference.elem, "App")
-        }
-        Type::Group(group) => is_app_reference(&group.elem),
-        Type::Paren(paren) => is_app_reference(&paren.elem),
-        _ => false,
-    }
+/// `#[test]`, as written (not `#[tokio::test]` and the like).
+fn is_test_attribute(attr: &TokenStream) -> bool {
+    let Some(TokenTree::Group(group)) = attr.clone().into_iter().nth(1) else {
+        return false;
+    };
+    let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+    matches!(inner.as_slice(), [TokenTree::Ident(ident)] if ident == "test")
 }
 
-fn is_path_ending_in(ty: &Type, last: &str) -> bool {
-    match ty {
-        Type::Path(path) => {
-            path.qself.is_none()
-                && path
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|segment| segment.ident == last)
-        }
-        Type::Group(group) => is_path_ending_in(&group.elem, last),
-        Type::Paren(paren) => is_path_ending_in(&paren.elem, last),
-        _ => false,
+/// A type's tokens without wrapping parentheses or invisible groups (from
+/// `macro_rules!` fragments): `(&App)` is `&App`.
+fn unwrap_type(ty: &TokenStream) -> Vec<TokenTree> {
+    let trees: Vec<TokenTree> = ty.clone().into_iter().collect();
+    if let [TokenTree::Group(group)] = trees.as_slice()
+        && matches!(group.delimiter(), Delimiter::None | Delimiter::Parenthesis)
+        && !group.stream().is_empty()
+    {
+        return unwrap_type(&group.stream());
     }
+    trees
+}
+
+/// `&App`, `&'_ App`, `&cement::App`: a shared reference to a path ending in `App`.
+fn is_app_reference(ty: &TokenStream) -> bool {
+    let trees = unwrap_type(ty);
+    let [TokenTree::Punct(amp), rest @ ..] = trees.as_slice() else {
+        return false;
+    };
+    if amp.as_char() != '&' {
+        return false;
+    }
+    // An optional `'_`: a `'` joined to `_`.
+    let rest = match rest {
+        [
+            TokenTree::Punct(quote),
+            TokenTree::Ident(lifetime),
+            rest @ ..,
+        ] if quote.as_char() == '\'' => {
+            if lifetime != "_" {
+                return false;
+            }
+            rest
+        }
+        rest => rest,
+    };
+    is_path_ending_in(&rest.iter().cloned().collect(), "App")
+}
+
+/// A path (`a::b::Last`, maybe `::a::Last`, maybe with `<..>` after its last
+/// segment) whose last segment is `last`.
+fn is_path_ending_in(ty: &TokenStream, last: &str) -> bool {
+    let trees = unwrap_type(ty);
+    let mut segments = Vec::new();
+    let mut rest = trees.as_slice();
+    let mut expect_ident = !matches!(rest, [TokenTree::Punct(p), ..] if p.as_char() == ':');
+    loop {
+        match rest {
+            [] => break,
+            [TokenTree::Punct(first), TokenTree::Punct(second), tail @ ..]
+                if !expect_ident
+                    && first.as_char() == ':'
+                    && first.spacing() == Spacing::Joint
+                    && second.as_char() == ':' =>
+            {
+                expect_ident = true;
+                rest = tail;
+            }
+            [TokenTree::Ident(ident), tail @ ..] if expect_ident => {
+                segments.push(ident.to_string());
+                expect_ident = false;
+                rest = tail;
+            }
+            // Generic arguments, only after the last segment: `<` .. `>` to the end.
+            [TokenTree::Punct(open), .., TokenTree::Punct(close)]
+                if !expect_ident && open.as_char() == '<' && close.as_char() == '>' =>
+            {
+                break;
+            }
+            _ => return false,
+        }
+    }
+    !expect_ident && segments.last().is_some_and(|segment| segment == last)
 }
 
 /// Accepts an absent return type, `()`, or a path ending in `Result`; returns the
 /// return type's span when there is one.
-fn check_output(kind: AttributeKind, output: &ReturnType) -> syn::Result<Option<Span>> {
-    let ReturnType::Type(_, ty) = output else {
+fn check_output(kind: AttributeKind, output: Option<&TokenStream>) -> syn::Result<Option<Span>> {
+    let Some(ty) = output else {
         return Ok(None);
     };
-    let unit = matches!(&**ty, Type::Tuple(tuple) if tuple.elems.is_empty());
+    let trees = unwrap_type(ty);
+    let unit = matches!(trees.as_slice(),
+        [TokenTree::Group(group)]
+            if group.delimiter() == Delimiter::Parenthesis && group.stream().is_empty());
     if unit || is_path_ending_in(ty, "Result") {
-        return Ok(Some(ty.span()));
+        let first = ty.clone().into_iter().next().map(|tree| tree.span());
+        return Ok(first);
     }
     let message = format!(
         "`{}` functions return nothing, `()`, or `Result<(), E>` with `E: Debug`, written as \
@@ -224,5 +269,5 @@ fn check_output(kind: AttributeKind, output: &ReturnType) -> syn::Result<Option<
          with other names, are not accepted",
         kind.display()
     );
-    Err(syn::Error::new_spanned(ty, message))
+    Err(error_spanning(ty.clone(), message))
 }
