@@ -119,24 +119,13 @@
 // `cement::test`'s docs show the `#[test]` it stands for.
 #![allow(clippy::test_attr_in_doctest)]
 
-mod app;
-pub mod atexit;
-mod deadline;
-mod defer;
-mod entry;
-mod exit;
-mod hooks;
-mod signals;
-mod testing;
+pub use cement_core::atexit;
+pub use cement_core::{
+    App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, Signal, defer, guard,
+};
 
 #[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
-
-pub use app::{App, AppBuilder, Deferred};
-pub use defer::{Defer, DeferHandle, Guard, guard};
-pub use hooks::Hook;
-pub use signals::Signal;
+pub use cement_core::__private;
 
 /// Turns `fn main` into a program that runs inside an [`App`]: set up, run the body,
 /// close deterministically.
@@ -429,15 +418,3 @@ pub use cement_macros::cleanup;
 /// # fn main() {}
 /// ```
 pub use cement_macros::test;
-
-#[cfg(test)]
-mod tests {
-    use super::App;
-
-    fn assert_send_sync<T: Send + Sync>() {}
-
-    #[test]
-    fn app_is_send_and_sync() {
-        assert_send_sync::<App>();
-    }
-}

@@ -18,7 +18,7 @@ use crate::{atexit, exit, signals};
 ///
 /// `App` is `Send + Sync` and every method takes `&self`, so hooks, the body and
 /// other threads can all use it. Most programs get one from
-/// [`#[cement::main]`](crate::main); this is the same lifecycle by hand, the
+/// `#[cement::main]`; this is the same lifecycle by hand, the
 /// counterpart of Cement's `with App('myapp') as app: app.run()`:
 ///
 /// ```
@@ -102,7 +102,7 @@ pub struct AppBuilder {
 impl AppBuilder {
     /// Whether the program's exit status is the App's exit code (default `false`, as
     /// in Cement). The App itself never ends the process; this tells
-    /// [`#[cement::main]`](crate::main) what to return.
+    /// `#[cement::main]` what to return.
     pub fn exit_on_close(mut self, yes: bool) -> Self {
         self.exit_on_close = yes;
         self

@@ -1,0 +1,37 @@
+//! The runtime behind [`cement`](https://docs.rs/cement): the App, its hooks and close
+//! sequence, signals, `Defer` and `atexit`. Depend on `cement`, which re-exports all
+//! of it beside the attribute macros and documents it; this crate is split out only
+//! so that it compiles while the macros do (SPEC §6, build cost).
+
+#![warn(missing_docs)]
+
+mod app;
+pub mod atexit;
+mod deadline;
+mod defer;
+mod entry;
+mod exit;
+mod hooks;
+mod signals;
+mod testing;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use app::{App, AppBuilder, Deferred};
+pub use defer::{Defer, DeferHandle, Guard, guard};
+pub use hooks::Hook;
+pub use signals::Signal;
+
+#[cfg(test)]
+mod tests {
+    use super::App;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn app_is_send_and_sync() {
+        assert_send_sync::<App>();
+    }
+}
