@@ -274,7 +274,7 @@ impl App {
     /// app.defer(|| println!("2. deferred"));
     /// app.register_hook(Hook::PostClose, 0, |_app: &App| println!("3. post_close"));
     /// app.register_hook(Hook::PreClose, 5, |_app: &App| panic!("disk full"));
-    /// // prints 1, then "cement: pre_close hook #4 (run-time, weight 5) panicked: disk full",
+    /// // prints 1, then "cement: pre_close hook #3 (run-time, weight 5) panicked: disk full",
     /// // then 2 and 3
     /// assert_eq!(app.close(), 1);
     /// assert_eq!(app.close(), 1); // runs nothing
