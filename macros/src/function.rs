@@ -243,12 +243,27 @@ fn parse_generics(input: ParseStream) -> syn::Result<(TokenStream, Option<(&'sta
     Ok((tokens, first))
 }
 
-/// The return type: the tokens up to the body or a `where` clause, outside `<..>`.
+/// The return type: the tokens up to the body or a `where` clause.
 fn parse_return_type(input: ParseStream) -> syn::Result<TokenStream> {
+    let tokens = parse_type_until(input, |input| {
+        input.peek(syn::token::Brace) || input.peek(Token![where])
+    })?;
+    if tokens.is_empty() {
+        return Err(input.error("expected a return type after `->`"));
+    }
+    Ok(tokens)
+}
+
+/// A type's tokens, up to where `end` says it ends outside any `<..>` (a `>` of a
+/// `->` in `Fn() -> T` does not close one).
+fn parse_type_until(
+    input: ParseStream,
+    end: impl Fn(ParseStream) -> bool,
+) -> syn::Result<TokenStream> {
     let mut tokens = TokenStream::new();
     let mut depth = 0usize;
-    while !input.is_empty() {
-        if depth == 0 && (input.peek(syn::token::Brace) || input.peek(Token![where])) {
+    loop {
+        if input.is_empty() || (depth == 0 && end(input)) {
             break;
         }
         if input.peek(Token![->]) {
@@ -261,9 +276,6 @@ fn parse_return_type(input: ParseStream) -> syn::Result<TokenStream> {
             depth = depth.saturating_sub(1);
         }
         tokens.extend([input.parse::<TokenTree>()?]);
-    }
-    if tokens.is_empty() {
-        return Err(input.error("expected a return type after `->`"));
     }
     Ok(tokens)
 }
@@ -312,21 +324,7 @@ fn parse_param(input: ParseStream) -> syn::Result<Param> {
         return Err(input.error("expected `: Type` after the parameter's pattern"));
     }
     let colon: TokenTree = input.parse()?;
-    let mut ty = TokenStream::new();
-    let mut depth = 0usize;
-    let at_next_param = |input: ParseStream, depth: usize| depth == 0 && input.peek(Token![,]);
-    while !input.is_empty() && !at_next_param(input, depth) {
-        if input.peek(Token![->]) {
-            ty.extend([input.parse::<TokenTree>()?, input.parse::<TokenTree>()?]);
-            continue;
-        }
-        if input.peek(Token![<]) {
-            depth += 1;
-        } else if input.peek(Token![>]) {
-            depth = depth.saturating_sub(1);
-        }
-        ty.extend([input.parse::<TokenTree>()?]);
-    }
+    let ty = parse_type_until(input, |input| input.peek(Token![,]))?;
     if ty.is_empty() {
         return Err(input.error("expected a type after `:`"));
     }

@@ -16,10 +16,10 @@
 //! cannot collide with the generated `main`.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{ToTokens, quote};
+use quote::quote;
 
 use crate::function::Function;
-use crate::options::MainOptions;
+use crate::options::{self, MainOptions};
 use crate::signature::{Params, Signature};
 
 pub(crate) fn expand(
@@ -28,10 +28,7 @@ pub(crate) fn expand(
     signature: &Signature,
 ) -> TokenStream {
     let runtime = &options.runtime;
-    let label = match &options.label {
-        Some(label) => label.to_token_stream(),
-        None => quote!(::core::env!("CARGO_PKG_NAME")),
-    };
+    let label = options::label_or_package_name(options.label.as_ref());
     let exit_on_close = options.exit_on_close;
     let catch_signals = options.catch_signals;
     let close_deadline = match options.close_deadline_ms {

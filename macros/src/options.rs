@@ -202,6 +202,14 @@ impl Parsed {
     }
 }
 
+/// The App's label as an expression: the given one, or the package's name.
+pub(crate) fn label_or_package_name(label: Option<&Literal>) -> TokenStream {
+    match label {
+        Some(label) => quote!(#label),
+        None => quote!(::core::env!("CARGO_PKG_NAME")),
+    }
+}
+
 /// The options of `#[cement::main]`.
 pub(crate) struct MainOptions {
     /// `None`: the package name.

@@ -18,10 +18,10 @@
 //! The user's attributes (`#[should_panic]`, `#[ignore]`, docs) stay on the test.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{ToTokens, quote};
+use quote::quote;
 
 use crate::function::Function;
-use crate::options::TestOptions;
+use crate::options::{self, TestOptions};
 use crate::signature::{Params, Signature};
 
 pub(crate) fn expand(
@@ -30,10 +30,7 @@ pub(crate) fn expand(
     signature: &Signature,
 ) -> TokenStream {
     let runtime = &options.runtime;
-    let label = match &options.label {
-        Some(label) => label.to_token_stream(),
-        None => quote!(::core::env!("CARGO_PKG_NAME")),
-    };
+    let label = options::label_or_package_name(options.label.as_ref());
     let exit_on_close = options.exit_on_close;
     let expect_exit = options.expect_exit;
     let Function {
