@@ -50,7 +50,7 @@ fn a_close_overrunning_its_deadline_names_the_hook_and_exits_1() {
     assert_eq!(run.stdout, ["pre_close 1"]);
     assert_eq!(
         run.stderr,
-        "cement: close overran its deadline of 100ms in pre_close hook #2 (run-time, weight 0); \
+        "cement: close overran its deadline of 1s in pre_close hook #2 (run-time, weight 0); \
          exiting with 1\n"
     );
     assert_eq!(run.code, Some(1));

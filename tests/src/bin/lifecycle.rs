@@ -40,7 +40,7 @@ fn main() {
         }
         "close-deadline" => {
             let app = App::builder("lifecycle")
-                .close_deadline(std::time::Duration::from_millis(100))
+                .close_deadline(std::time::Duration::from_secs(1))
                 .build();
             app.register_hook(Hook::PreClose, 0, |_app: &App| println!("pre_close 1"));
             app.register_hook(Hook::PreClose, 0, |_app: &App| {
