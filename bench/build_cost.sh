@@ -4,7 +4,12 @@
 # seconds of each as `build_cement_s` and `build_synfull_s`.
 #
 #   bench/build_cost.sh RUNS DIR
+#
+# Both programs reach their macro crates by path, and cargo builds path dependencies
+# incrementally, which a dependency from crates.io never is; CARGO_INCREMENTAL=0 builds
+# every crate as a user's registry dependencies are built, on both sides.
 set -euo pipefail
+export CARGO_INCREMENTAL=0
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=$1
 dir=$2

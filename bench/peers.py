@@ -65,6 +65,15 @@ def python_atexit(n):
     return time.perf_counter() - start
 
 
+def python_atexit_with_state(n):
+    # Python's way to give a handler state: arguments, kept in a tuple per handler.
+    start = time.perf_counter()
+    for i in range(n):
+        atexit.register(noop, i)
+    atexit._run_exitfuncs()
+    return time.perf_counter() - start
+
+
 def main():
     logging.disable(logging.CRITICAL)
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -72,6 +81,7 @@ def main():
     print(f"defer_per_cleanup_exitstack {per_item(n, exit_stack):.1f}")
     print(f"defer_per_cleanup_cleanupd {per_item(n, cleanup_defer):.1f}")
     print(f"atexit_per_handler {per_item(n, python_atexit):.1f}")
+    print(f"atexit_with_state_per_handler {per_item(n, python_atexit_with_state):.1f}")
 
 
 if __name__ == "__main__":
