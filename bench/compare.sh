@@ -8,7 +8,9 @@
 #      atexit) in a throwaway virtualenv under target/compare/;
 #   2. the same workloads in Rust (bench/src/bin/peers.rs, release build);
 #   3. start-up: an empty #[cement::main] program against a plain `fn main`, run
-#      alternately STARTUP_RUNS times each (default 300);
+#      alternately STARTUP_RUNS times each (default 300), with two programs that
+#      split the difference: cement without its signal-watching thread, and a plain
+#      `fn main` that spawns one thread;
 #   4. build cost: a clean debug build of a hello world with #[cement::main] and one
 #      #[cleanup], against the same program with a minimal attribute macro on syn's
 #      `full` feature, alternately BUILD_RUNS times each (default 3; 0 skips it).
@@ -33,22 +35,23 @@ cargo build -q --release -p cement-bench --bins
 target/release/peers "$n" > "$work/rust.txt"
 # atexit runs once per process: keep the best of five processes per figure.
 for mode in atexit atexit-closure; do
-  for _ in 1 2 3 4 5; do target/release/peers "$mode" "$n"; done | sort -k2 -g | head -n 1
+  for _ in 1 2 3 4 5; do target/release/peers "$mode" "$n"; done | sort -k2 -g | sed -n 1p
 done >> "$work/rust.txt"
 
 echo "== start-up, $startup_runs runs each" >&2
-python3 - "$startup_runs" target/release/empty_cement_main target/release/plain_main \
+python3 - "$startup_runs" target/release/{plain_main,empty_cement_main,no_signals_main,thread_main} \
   > "$work/startup.txt" <<'PY'
 import statistics, subprocess, sys, time
-runs, cement, plain = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-times = {cement: [], plain: []}
+runs, exes = int(sys.argv[1]), sys.argv[2:]
+times = {exe: [] for exe in exes}
 for _ in range(runs):
-    for exe in (cement, plain):
+    for exe in exes:
         start = time.perf_counter()
         subprocess.run([exe], check=True)
         times[exe].append(time.perf_counter() - start)
-print(f"startup_cement_us {statistics.median(times[cement]) * 1e6:.1f}")
-print(f"startup_plain_us {statistics.median(times[plain]) * 1e6:.1f}")
+for exe in exes:
+    name = exe.rsplit("/", 1)[-1]
+    print(f"startup_{name}_us {statistics.median(times[exe]) * 1e6:.1f}")
 PY
 
 : > "$work/build.txt"
@@ -78,8 +81,14 @@ for label, ours, peer_name, theirs, target in rows:
     a, b = figures[("rust", ours)], figures[("python", theirs)]
     goal = "" if target is None else f"<{target}ns {'met' if a < target else 'MISSED'}"
     print(f"{label:38} {a:8.1f}ns {b:8.1f}ns  {b / a:12.1f}x  {goal:13} {peer_name}")
-c, p = figures[("startup", "startup_cement_us")], figures[("startup", "startup_plain_us")]
-print(f"{'start-up, empty #[cement::main]':38} {c:8.0f}us {p:8.0f}us  {c / p:12.3f}x  (cement / plain fn main; target < 1.10x)")
+p = figures[("startup", "startup_plain_main_us")]
+for label, key, note in (
+    ("start-up, empty #[cement::main]", "empty_cement_main", "target < 1.10x"),
+    ("  the same, catch_signals = false", "no_signals_main", "no watcher thread"),
+    ("  plain fn main spawning one thread", "thread_main", "the thread alone"),
+):
+    c = figures[("startup", f"startup_{key}_us")]
+    print(f"{label:38} {c:8.0f}us {p:8.0f}us  {c / p:12.3f}x  (/ plain fn main; {note})")
 if ("build", "build_cement_s") in figures:
     c, s = figures[("build", "build_cement_s")], figures[("build", "build_synfull_s")]
     print(f"{'clean debug build, hello world':38} {c:9.2f}s {s:9.2f}s  {c / s:12.3f}x  (cement / syn-full macro; target <= 1.00x)")

@@ -21,3 +21,15 @@ fn plain_fn_main() {
 fn empty_cement_main() {
     run(env!("CARGO_BIN_EXE_empty_cement_main"));
 }
+
+/// `catch_signals = false`: no signal-watching thread.
+#[divan::bench(sample_count = 200)]
+fn empty_cement_main_without_signals() {
+    run(env!("CARGO_BIN_EXE_no_signals_main"));
+}
+
+/// A plain `fn main` that spawns one thread blocked on a pipe: the watcher's share.
+#[divan::bench(sample_count = 200)]
+fn plain_fn_main_with_one_thread() {
+    run(env!("CARGO_BIN_EXE_thread_main"));
+}

@@ -1,7 +1,7 @@
 //! The [`App`]: its lifecycle (setup, run, close), its builder, its state.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, Weak};
@@ -68,7 +68,7 @@ struct Inner {
     received_signal: AtomicI32,
     hooks: Mutex<HookTable>,
     deferred: Mutex<Vec<Arc<DeferredSlot>>>,
-    state: RwLock<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    state: RwLock<BTreeMap<TypeId, Arc<dyn Any + Send + Sync>>>,
     close: Mutex<CloseState>,
     closed: Condvar,
 }
