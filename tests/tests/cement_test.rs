@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Every fixture test and the verdict it must get.
-const VERDICTS: [(&str, Verdict); 10] = [
+const VERDICTS: [(&str, Verdict); 12] = [
     ("passes_when_the_app_ends_with_0", Verdict::Pass),
     ("passes_when_an_err_body_expects_1", Verdict::Pass),
     ("passes_when_the_code_set_is_expected", Verdict::Pass),
@@ -31,10 +31,15 @@ const VERDICTS: [(&str, Verdict); 10] = [
         "nested::passes_from_a_module_with_a_real_exit",
         Verdict::Pass,
     ),
+    (
+        "passes_when_a_hook_for_its_label_sets_the_expected_code",
+        Verdict::Pass,
+    ),
+    ("passes_when_the_child_panics_and_exits_with_1", Verdict::Pass),
 ];
 
 /// The labels whose `pre_close` hook must have run: all but the ignored test's.
-const CLOSED: [&str; 9] = [
+const CLOSED: [&str; 11] = [
     "ends_with_0",
     "err_expects_1",
     "set_code_3",
@@ -44,6 +49,8 @@ const CLOSED: [&str; 9] = [
     "real_exit_5",
     "process_exit_7",
     "nested_real_exit",
+    "hook_sets_6",
+    "child_panics",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -70,3 +70,18 @@ mod nested {
         app.set_exit_code(9);
     }
 }
+
+/// Declared for one label only: it sets the code the test below expects, and no other
+/// test here sees it (they all expect what their own bodies set).
+#[cleanup(pre_close, app = "hook_sets_6")]
+fn set_6_for_one_label(app: &App) {
+    app.set_exit_code(6);
+}
+
+#[cement::test(label = "hook_sets_6", expect_exit = 6)]
+fn passes_when_a_hook_for_its_label_sets_the_expected_code() {}
+
+#[cement::test(label = "child_panics", exit_on_close = true, expect_exit = 1)]
+fn passes_when_the_child_panics_and_exits_with_1() {
+    panic!("the child's body panicked");
+}
