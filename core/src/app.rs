@@ -103,6 +103,11 @@ impl AppBuilder {
     /// Whether the program's exit status is the App's exit code (default `false`, as
     /// in Cement). The App itself never ends the process; this tells
     /// `#[cement::main]` what to return.
+    ///
+    /// ```
+    /// let app = cement::App::builder("myapp").exit_on_close(true).build();
+    /// assert!(app.exit_on_close());
+    /// ```
     pub fn exit_on_close(mut self, yes: bool) -> Self {
         self.exit_on_close = yes;
         self
@@ -110,6 +115,11 @@ impl AppBuilder {
 
     /// Whether this App catches SIGINT, SIGTERM and SIGHUP while it is set up
     /// (default `false` for a hand-built App; `#[cement::main]` turns it on).
+    ///
+    /// ```
+    /// let app = cement::App::builder("myapp").catch_signals(true).build();
+    /// assert!(app.catches_signals());
+    /// ```
     pub fn catch_signals(mut self, yes: bool) -> Self {
         self.catch_signals = yes;
         self
@@ -133,7 +143,13 @@ impl AppBuilder {
         self
     }
 
-    /// The App.
+    /// The App, not set up yet.
+    ///
+    /// ```
+    /// let app = cement::App::builder("myapp").build();
+    /// assert_eq!(app.label(), "myapp");
+    /// assert!(!app.exit_on_close() && !app.catches_signals());
+    /// ```
     pub fn build(self) -> App {
         App {
             inner: Arc::new(Inner {
@@ -186,16 +202,28 @@ impl App {
     }
 
     /// The label hooks are scoped by (`#[cleanup(.., app = "label")]`).
+    ///
+    /// ```
+    /// assert_eq!(cement::App::new("myapp").label(), "myapp");
+    /// ```
     pub fn label(&self) -> &str {
         &self.inner.label
     }
 
     /// Whether the program's exit status is this App's exit code.
+    ///
+    /// ```
+    /// assert!(!cement::App::new("myapp").exit_on_close());
+    /// ```
     pub fn exit_on_close(&self) -> bool {
         self.inner.exit_on_close
     }
 
     /// Whether this App catches signals while it is set up.
+    ///
+    /// ```
+    /// assert!(!cement::App::new("myapp").catches_signals());
+    /// ```
     pub fn catches_signals(&self) -> bool {
         self.inner.catch_signals
     }
@@ -326,11 +354,25 @@ impl App {
     }
 
     /// Whether [`close`](App::close) has finished.
+    ///
+    /// ```
+    /// let app = cement::App::new("myapp");
+    /// assert!(!app.is_closed());
+    /// app.close();
+    /// assert!(app.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         matches!(*lock(&self.inner.close), CloseState::Done(_))
     }
 
     /// The code the process will exit with (default 0).
+    ///
+    /// ```
+    /// let app = cement::App::new("myapp");
+    /// assert_eq!(app.exit_code(), 0);
+    /// app.set_exit_code(3);
+    /// assert_eq!(app.exit_code(), 3);
+    /// ```
     pub fn exit_code(&self) -> i32 {
         self.inner.exit_code.load(Ordering::Acquire)
     }
@@ -486,6 +528,13 @@ impl App {
     }
 
     /// The value of type `T` stored with [`insert`](App::insert), if any.
+    ///
+    /// ```
+    /// let app = cement::App::new("myapp");
+    /// assert!(app.get::<u32>().is_none());
+    /// app.insert(7_u32);
+    /// assert_eq!(*app.get::<u32>().unwrap(), 7);
+    /// ```
     pub fn get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
         let state = self
             .inner
@@ -531,6 +580,15 @@ impl fmt::Debug for App {
 /// A cleanup deferred to an [`App`]'s close sequence by [`App::defer`].
 ///
 /// Dropping the handle keeps the cleanup; [`release`](Deferred::release) cancels it.
+///
+/// ```
+/// let app = cement::App::new("myapp");
+/// let kept = app.defer(|| println!("runs at close"));
+/// drop(kept); // still runs at close
+/// let cancelled = app.defer(|| unreachable!("released"));
+/// cancelled.release();
+/// app.close();
+/// ```
 pub struct Deferred {
     slot: Arc<DeferredSlot>,
 }

@@ -62,6 +62,13 @@ pub fn register(f: impl FnOnce() + Send + 'static) -> AtExit {
 }
 
 /// A handler registered by [`register`]. Dropping it keeps the handler.
+///
+/// ```
+/// let kept = cement::atexit::register(|| println!("runs at exit"));
+/// drop(kept); // still runs at exit
+/// let cancelled = cement::atexit::register(|| unreachable!("unregistered"));
+/// assert!(cancelled.unregister());
+/// ```
 #[derive(Debug)]
 pub struct AtExit {
     /// Registration number, from 1.

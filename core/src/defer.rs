@@ -77,6 +77,11 @@ pub struct Defer<'a> {
 
 impl<'a> Defer<'a> {
     /// An empty scope.
+    ///
+    /// ```
+    /// let d = cement::Defer::new();
+    /// d.defer(|| println!("runs when `d` is dropped"));
+    /// ```
     pub fn new() -> Defer<'a> {
         // Wrap the panic hook now: it cannot be done once unwinding has begun.
         QuietPanics::install();
@@ -182,6 +187,16 @@ impl Drop for Defer<'_> {
 /// One cleanup deferred by [`Defer::defer`].
 ///
 /// Dropping the handle keeps the cleanup; it runs at scope end.
+///
+/// ```
+/// let log = std::cell::RefCell::new(Vec::new());
+/// {
+///     let d = cement::Defer::new();
+///     let _kept = d.defer(|| log.borrow_mut().push("kept"));
+///     d.defer(|| log.borrow_mut().push("released")).release();
+/// }
+/// assert_eq!(*log.borrow(), ["kept"]);
+/// ```
 pub struct DeferHandle<'d, 'a> {
     defer: &'d Defer<'a>,
     number: usize,
@@ -233,6 +248,14 @@ impl fmt::Debug for DeferHandle<'_, '_> {
 /// If the closure panics while the scope is already unwinding, the panic is reported
 /// on one line of stderr (`cement: guard panicked: ..`) instead of aborting the
 /// process; otherwise it continues like any panic.
+///
+/// ```
+/// let mut closed = false;
+/// {
+///     let _guard = cement::guard(|| closed = true);
+/// }
+/// assert!(closed);
+/// ```
 #[must_use = "the closure runs when the guard is dropped; `let _ = guard(..)` runs it at once"]
 pub struct Guard<F: FnOnce()> {
     f: Option<F>,
@@ -255,6 +278,12 @@ pub fn guard<F: FnOnce()>(f: F) -> Guard<F> {
 
 impl<F: FnOnce()> Guard<F> {
     /// Drops the guard without running its closure.
+    ///
+    /// ```
+    /// let mut ran = false;
+    /// cement::guard(|| ran = true).disarm();
+    /// assert!(!ran);
+    /// ```
     pub fn disarm(mut self) {
         self.f = None;
     }

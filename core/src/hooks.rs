@@ -44,6 +44,12 @@ pub enum Hook {
 
 impl Hook {
     /// Every hook point, in lifecycle order.
+    ///
+    /// ```
+    /// let names: Vec<&str> = cement::Hook::ALL.iter().map(|hook| hook.name()).collect();
+    /// assert_eq!(names[0], "pre_setup");
+    /// assert_eq!(names[6], "signal");
+    /// ```
     pub const ALL: [Hook; 7] = [
         Hook::PreSetup,
         Hook::PostSetup,

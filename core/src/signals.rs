@@ -16,10 +16,22 @@ pub struct Signal(i32);
 
 impl Signal {
     /// `SIGINT`, sent by Ctrl-C.
+    ///
+    /// ```
+    /// assert_eq!(cement::Signal::INT.exit_code(), 130);
+    /// ```
     pub const INT: Signal = Signal(libc::SIGINT);
     /// `SIGTERM`, the polite request to end.
+    ///
+    /// ```
+    /// assert_eq!(cement::Signal::TERM.exit_code(), 143);
+    /// ```
     pub const TERM: Signal = Signal(libc::SIGTERM);
     /// `SIGHUP`, the terminal went away.
+    ///
+    /// ```
+    /// assert_eq!(cement::Signal::HUP.exit_code(), 129);
+    /// ```
     pub const HUP: Signal = Signal(libc::SIGHUP);
 
     /// The signals an App catches.
@@ -36,11 +48,19 @@ impl Signal {
     }
 
     /// The signal's number, as `kill -l` lists it.
+    ///
+    /// ```
+    /// assert_eq!(cement::Signal::INT.number(), 2);
+    /// ```
     pub const fn number(self) -> i32 {
         self.0
     }
 
     /// The signal's name: `SIGINT`, `SIGTERM` or `SIGHUP`.
+    ///
+    /// ```
+    /// assert_eq!(cement::Signal::HUP.name(), "SIGHUP");
+    /// ```
     pub const fn name(self) -> &'static str {
         match self.0 {
             libc::SIGINT => "SIGINT",

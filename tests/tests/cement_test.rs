@@ -35,7 +35,10 @@ const VERDICTS: [(&str, Verdict); 12] = [
         "passes_when_a_hook_for_its_label_sets_the_expected_code",
         Verdict::Pass,
     ),
-    ("passes_when_the_child_panics_and_exits_with_1", Verdict::Pass),
+    (
+        "passes_when_the_child_panics_and_exits_with_1",
+        Verdict::Pass,
+    ),
 ];
 
 /// The labels whose `pre_close` hook must have run: all but the ignored test's.
