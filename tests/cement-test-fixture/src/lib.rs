@@ -11,7 +11,7 @@ use cement::{App, cleanup};
 #[cleanup(pre_close)]
 fn leave_marker(app: &App) -> std::io::Result<()> {
     println!("pre_close hook ran for {}", app.label());
-    if let Some(folder) = std::env::var_os("CEMENT_FIXTURE_MARKERS") {
+    if let Some(folder) = std::env::var_os("CEMENT_FIXTURE_MARKERS").filter(|f| !f.is_empty()) {
         std::fs::write(std::path::Path::new(&folder).join(app.label()), "")?;
     }
     Ok(())
