@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 
-use crate::exit::{self, Failure, QuietPanics};
+use crate::exit::{self, Failure, QuietPanics, ReportPanicsAs};
 
 type Cleanup<'a> = Box<dyn FnOnce() + 'a>;
 
@@ -245,9 +245,10 @@ impl fmt::Debug for DeferHandle<'_, '_> {
 /// [`Defer`] that costs what a hand-written `Drop` costs. Made by [`guard`]; the
 /// [`defer!`](crate::defer!) macro is the short form.
 ///
-/// If the closure panics while the scope is already unwinding, the panic is reported
-/// on one line of stderr (`cement: guard panicked: ..`) instead of aborting the
-/// process; otherwise it continues like any panic.
+/// A panic in the closure is reported on one line of stderr (`cement: guard
+/// panicked: ..`), as a [`Defer`] cleanup's is. On a normal exit the panic then
+/// continues from the drop; while the scope is already unwinding it is only reported,
+/// so the process never aborts on a double panic.
 ///
 /// ```
 /// let mut closed = false;
@@ -273,6 +274,8 @@ pub struct Guard<F: FnOnce()> {
 /// assert!(log.is_empty());
 /// ```
 pub fn guard<F: FnOnce()>(f: F) -> Guard<F> {
+    // Wrap the panic hook now: it cannot be done once unwinding has begun.
+    QuietPanics::install();
     Guard { f: Some(f) }
 }
 
@@ -298,9 +301,12 @@ impl<F: FnOnce()> fmt::Debug for Guard<F> {
 }
 
 impl<F: FnOnce()> Drop for Guard<F> {
+    #[inline]
     fn drop(&mut self) {
         let Some(f) = self.f.take() else { return };
         if !std::thread::panicking() {
+            // A panic in `f` goes on from here, reported in one line by the hook.
+            let _report = ReportPanicsAs::enter("guard");
             f();
             return;
         }

@@ -82,9 +82,32 @@ pub(crate) fn report_failure(app: &App, running: Running, failure: &Failure) {
 
 thread_local! {
     static QUIET_DEPTH: Cell<u32> = const { Cell::new(0) };
+    static REPORT_AS: Cell<Option<&'static str>> = const { Cell::new(None) };
 }
 
-/// While alive, panics on this thread print nothing: cement reports them itself.
+/// While alive, a panic on this thread that nothing in cement catches is reported by
+/// the panic hook itself, as one line naming `what`, instead of std's message; the
+/// panic then goes on as usual. This costs a [`Guard`](crate::Guard) two
+/// thread-local writes where catching the panic to report it would cost a call that
+/// cannot be inlined.
+pub(crate) struct ReportPanicsAs(Option<&'static str>);
+
+impl ReportPanicsAs {
+    #[inline]
+    pub(crate) fn enter(what: &'static str) -> ReportPanicsAs {
+        ReportPanicsAs(REPORT_AS.replace(Some(what)))
+    }
+}
+
+impl Drop for ReportPanicsAs {
+    #[inline]
+    fn drop(&mut self) {
+        REPORT_AS.set(self.0);
+    }
+}
+
+/// While alive, panics on this thread print nothing: cement catches and reports them
+/// itself.
 pub(crate) struct QuietPanics(());
 
 impl QuietPanics {
@@ -106,7 +129,12 @@ impl QuietPanics {
         WRAP_PANIC_HOOK.call_once(|| {
             let previous = panic::take_hook();
             panic::set_hook(Box::new(move |info| {
-                if QUIET_DEPTH.with(Cell::get) == 0 {
+                if QUIET_DEPTH.with(Cell::get) > 0 {
+                    // Caught and reported by cement.
+                } else if let Some(what) = REPORT_AS.get() {
+                    let message = info.payload_as_str().unwrap_or("Box<dyn Any>");
+                    report(&what, &Failure::Panicked(message.to_owned()));
+                } else {
                     previous(info);
                 }
             }));
