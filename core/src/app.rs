@@ -3,7 +3,7 @@
 use std::any::{Any, TypeId};
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, Weak};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
@@ -60,9 +60,6 @@ struct Inner {
     /// What runs now; kept only with a close deadline.
     progress: Progress,
     exit_code: AtomicI32,
-    /// How many times `set_exit_code` was called; tells whether a `signal` hook set
-    /// the code.
-    exit_code_writes: AtomicU64,
     set_up: AtomicBool,
     /// The number of the signal that is ending the App, or 0.
     received_signal: AtomicI32,
@@ -159,7 +156,6 @@ impl AppBuilder {
                 close_deadline: self.close_deadline,
                 progress: Progress::default(),
                 exit_code: AtomicI32::new(0),
-                exit_code_writes: AtomicU64::new(0),
                 set_up: AtomicBool::new(false),
                 received_signal: AtomicI32::new(0),
                 hooks: Mutex::default(),
@@ -386,7 +382,6 @@ impl App {
     /// ```
     pub fn set_exit_code(&self, code: i32) {
         self.inner.exit_code.store(code, Ordering::Release);
-        self.inner.exit_code_writes.fetch_add(1, Ordering::AcqRel);
     }
 
     /// The signal that is ending this App, once one was caught: `signal` hooks and
@@ -436,10 +431,6 @@ impl App {
         App {
             inner: Arc::clone(&self.inner),
         }
-    }
-
-    pub(crate) fn exit_code_writes(&self) -> u64 {
-        self.inner.exit_code_writes.load(Ordering::Acquire)
     }
 
     /// A failure happened: the code becomes 1 unless a non-zero code was already set.

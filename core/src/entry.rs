@@ -19,6 +19,8 @@ pub(crate) struct Ending {
     pub(crate) panic: Option<Box<dyn Any + Send>>,
     /// The body returned `Err` (already reported on stderr).
     pub(crate) returned_err: bool,
+    /// A caught signal closed the App: the signal-watching thread ends the process.
+    pub(crate) signalled: bool,
 }
 
 /// Setup, the body, close. A body that returns `Err` or panics sets the code to 1
@@ -30,6 +32,7 @@ pub(crate) fn run_to_close<R: Outcome>(app: App, body: impl FnOnce(&App) -> R) -
         code: 0,
         panic: None,
         returned_err: false,
+        signalled: false,
     };
     match outcome {
         Ok(Ok(())) => {}
@@ -44,6 +47,7 @@ pub(crate) fn run_to_close<R: Outcome>(app: App, body: impl FnOnce(&App) -> R) -
         }
     }
     ending.code = app.close();
+    ending.signalled = app.received_signal().is_some();
     ending
 }
 
@@ -69,6 +73,14 @@ pub fn run_main<R: Outcome>(options: MainOptions, body: impl FnOnce(&App) -> R) 
         builder = builder.close_deadline(deadline);
     }
     let ending = run_to_close(builder.build(), body);
+    if ending.signalled {
+        // The body returned while a signal closed the App. The signal-watching thread
+        // ends the process with the signal's status as soon as that close is done;
+        // returning too would race it for the status (and run exit twice).
+        loop {
+            std::thread::park();
+        }
+    }
     if options.exit_on_close {
         return exit_status(ending.code);
     }

@@ -38,7 +38,8 @@ pub enum Hook {
     PreClose,
     /// Step 3 of [`App::close`], after the App's deferred cleanups.
     PostClose,
-    /// When a caught signal arrives, before the close sequence.
+    /// When a caught signal arrives, before the close sequence. The exit code is
+    /// already 128 + the signal's number; a hook may set another.
     Signal,
 }
 

@@ -249,11 +249,11 @@ fn watch(mut reader: PipeReader) {
 /// 128 + the signal's number, unless a `signal` hook set a code.
 fn close_on_signal(app: &App, signal: Signal) -> ! {
     app.set_received_signal(signal);
-    let writes = app.exit_code_writes();
+    // Set before any user code runs, so a close that another thread starts meanwhile
+    // (a body woken by a signal hook, returning) ends with it too. A `signal` hook may
+    // still set another code.
+    app.set_exit_code(signal.exit_code());
     app.run_hooks(Hook::Signal, Some(signal));
-    if app.exit_code_writes() == writes {
-        app.set_exit_code(signal.exit_code());
-    }
     let code = app.close();
     let _ = std::io::stdout().flush();
     std::process::exit(code)

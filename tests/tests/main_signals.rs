@@ -99,3 +99,19 @@ fn without_catch_signals_sigterm_keeps_its_default_action() {
     assert_eq!(run.stdout, ["ready"]);
     assert_eq!(killed_by, Some(15), "{run:?}");
 }
+
+#[test]
+fn a_body_woken_by_the_signal_hook_returning_does_not_change_the_status() {
+    let mut fixture = Running::start(env!("CARGO_BIN_EXE_main_signal_return"), &[]);
+    fixture.wait_for("ready");
+    fixture.send("INT");
+    let (run, _) = fixture.finish();
+    assert_eq!(
+        run.stdout,
+        ["ready", "signal hook", "pre_close"],
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, Some(130), "{}", run.stderr);
+    assert!(run.reports().is_empty(), "{}", run.stderr);
+}
