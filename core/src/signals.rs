@@ -167,7 +167,6 @@ fn is_catcher(app: &App) -> bool {
 
 fn install() -> Result<PipeWriter, String> {
     let (reader, writer) = std::io::pipe().map_err(|e| format!("pipe: {e}"))?;
-    WAKE_FD.store(writer.as_raw_fd(), Ordering::SeqCst);
     std::thread::Builder::new()
         .name("cement-signals".to_owned())
         .spawn(move || watch(reader))
@@ -180,6 +179,9 @@ fn install() -> Result<PipeWriter, String> {
         unsafe { signal_hook::low_level::register(number, move || on_signal(number, index)) }
             .map_err(|e| format!("{signal}: {e}"))?;
     }
+    // Only now, when the writer is sure to be kept: on an error above it is closed.
+    // No handler writes before `start_catching` sets ACTIVE, after this returns.
+    WAKE_FD.store(writer.as_raw_fd(), Ordering::SeqCst);
     Ok(writer)
 }
 
