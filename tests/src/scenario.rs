@@ -2,7 +2,8 @@
 //! body whose ending is chosen by the first argument. Included by each fixture with
 //! `#[path]`, so every fixture declares its own hooks.
 //!
-//! Scenarios: `ok`, `set-code`, `set-code-300`, `err`, `panic`, `close-in-body`, `failing-hooks`.
+//! Scenarios: `ok`, `set-code`, `set-code-300`, `err`, `panic`, `set-code-then-err`,
+//! `set-code-then-panic`, `close-in-body`, `failing-hooks`.
 
 use cement::{App, Hook, cleanup};
 
@@ -84,6 +85,14 @@ pub fn body(app: &App) -> Result<(), String> {
         }
         "err" => Err("bad input".to_owned()),
         "panic" => panic!("body panicked"),
+        "set-code-then-err" => {
+            app.set_exit_code(3);
+            Err("bad input".to_owned())
+        }
+        "set-code-then-panic" => {
+            app.set_exit_code(3);
+            panic!("body panicked")
+        }
         "close-in-body" => {
             println!("close returned {}", app.close());
             println!("close again returned {}", app.close());

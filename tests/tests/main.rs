@@ -88,6 +88,16 @@ fn body_panicking_without_exit_on_close_closes_then_the_panic_continues() {
 }
 
 #[test]
+fn err_or_panic_after_a_non_zero_code_keeps_that_code() {
+    let run = run_fixture!("main_exit", "set-code-then-err");
+    assert_run(&run, 3, &lifecycle(3, 3, true), &[]);
+    assert_eq!(run.stderr, "Error: \"bad input\"\n");
+    let run = run_fixture!("main_exit", "set-code-then-panic");
+    assert_run(&run, 3, &lifecycle(3, 3, false), &[]);
+    assert!(run.stderr.contains("body panicked"), "{}", run.stderr);
+}
+
+#[test]
 fn a_body_calling_close_runs_the_hooks_once() {
     let run = run_fixture!("main_exit", "close-in-body");
     let mut expected = vec!["pre_setup".to_owned(), "body".to_owned()];
