@@ -99,6 +99,13 @@ fn panic_that_ends_main_exits_101_and_runs_the_handlers() {
 }
 
 #[test]
+fn abort_runs_no_handler() {
+    let run = run_fixture!("atexit_fixture", "abort");
+    assert_eq!(run.code, None, "ended by SIGABRT: {run:?}");
+    assert_eq!(run.stdout, ["calling abort"]);
+}
+
+#[test]
 fn handlers_registered_from_other_threads_run() {
     let run = run_fixture!("atexit_fixture", "threads");
     assert_eq!(run.code, Some(0), "{run:?}");

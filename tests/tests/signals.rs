@@ -14,6 +14,7 @@ fn closes_on(signal: &str, name: &str, status: i32) {
             "ready".to_owned(),
             format!("signal hook {name}"),
             format!("pre_close code {status}"),
+            "deferred cleanup".to_owned(),
             "post_close".to_owned(),
             "atexit handler".to_owned(),
         ],
@@ -53,6 +54,7 @@ fn a_signal_hook_can_choose_the_exit_code() {
             "ready",
             "signal hook SIGTERM",
             "pre_close code 7",
+            "deferred cleanup",
             "post_close",
             "atexit handler"
         ]
@@ -88,6 +90,58 @@ fn a_second_signal_while_closing_exits_at_once() {
 fn closing_the_app_restores_the_default_disposition() {
     let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), &["closed"]);
     fixture.wait_for("ready");
+    fixture.send("TERM");
+    let (run, killed_by) = fixture.finish();
+    assert_eq!(run.stdout, ["pre_close code 0", "post_close", "ready"]);
+    assert_eq!(killed_by, Some(SIGTERM), "{run:?}");
+}
+
+#[test]
+fn a_signal_during_a_close_that_main_started_exits_at_once() {
+    let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), &["close-slowly"]);
+    fixture.wait_for("closing slowly");
+    fixture.send("TERM");
+    let (run, _) = fixture.finish();
+    assert_eq!(run.stdout, ["pre_close code 0", "closing slowly"]);
+    assert_eq!(
+        run.stderr,
+        "cement: SIGTERM while closing: exiting at once with 143\n"
+    );
+    assert_eq!(run.code, Some(143));
+}
+
+#[test]
+fn only_the_first_app_set_up_catches_signals() {
+    let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), &["two-apps"]);
+    fixture.wait_for("ready");
+    fixture.send("TERM");
+    let (run, _) = fixture.finish();
+    assert_eq!(
+        run.stdout,
+        [
+            "ready",
+            "signal hook SIGTERM",
+            "pre_close code 143",
+            "post_close",
+            "second App closed at exit"
+        ],
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, Some(143), "{}", run.stderr);
+}
+
+#[test]
+fn closing_the_app_keeps_a_signal_that_was_ignored_ignored() {
+    // `sh` ignores SIGHUP, then becomes the fixture, which inherits that.
+    let fixture_path = env!("CARGO_BIN_EXE_signals");
+    let mut fixture = Running::start(
+        "sh",
+        &["-c", "trap '' HUP; exec \"$0\" closed", fixture_path],
+    );
+    fixture.wait_for("ready");
+    fixture.send("HUP");
+    // Had HUP killed it, this would find it gone and `finish` would say SIGHUP.
     fixture.send("TERM");
     let (run, killed_by) = fixture.finish();
     assert_eq!(run.stdout, ["pre_close code 0", "post_close", "ready"]);

@@ -57,6 +57,11 @@ fn main() {
                     .expect("the thread registers");
             }
         }
+        "abort" => {
+            atexit::register(say("never printed: abort runs no handler"));
+            println!("calling abort");
+            std::process::abort();
+        }
         "after_app_close" => {
             atexit::register(say("atexit handler"));
             let app = App::new("atexit-fixture");

@@ -4,6 +4,14 @@
 use cement::{App, Hook};
 use cement_tests::{say, wait_forever};
 
+struct SaysWhenDropped(&'static str);
+
+impl Drop for SaysWhenDropped {
+    fn drop(&mut self) {
+        say(self.0);
+    }
+}
+
 fn main() {
     let scenario = std::env::args().nth(1).expect("a scenario");
     let app = App::builder("signals").catch_signals(true).build();
@@ -24,8 +32,30 @@ fn main() {
     match scenario.as_str() {
         "wait" => {
             cement::atexit::register(|| say("atexit handler"));
+            app.defer(|| say("deferred cleanup"));
+            // The process ends on the signal-watching thread: this never drops.
+            let _local = SaysWhenDropped("never printed: main's destructor");
             say("ready");
             wait_forever();
+        }
+        "two-apps" => {
+            let second = App::builder("second").catch_signals(true).build();
+            second.register_hook(Hook::Signal, 0, |_app: &App| {
+                say("never printed: the second App does not catch signals");
+            });
+            second.register_hook(Hook::PreClose, 0, |_app: &App| {
+                say("second App closed at exit");
+            });
+            second.setup();
+            say("ready");
+            wait_forever();
+        }
+        "close-slowly" => {
+            app.register_hook(Hook::PreClose, 1, |_app: &App| {
+                say("closing slowly");
+                wait_forever();
+            });
+            app.close();
         }
         "slow-close" => {
             app.register_hook(Hook::PreClose, 1, |_app: &App| {
