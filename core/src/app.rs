@@ -9,7 +9,7 @@ use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use crate::deadline::{self, Progress, Running};
-use crate::hooks::{Hook, HookTable};
+use crate::hooks::{Hook, HookTable, PointRun};
 use crate::signals::Signal;
 use crate::{atexit, exit, signals};
 
@@ -68,6 +68,7 @@ struct Inner {
     state: RwLock<BTreeMap<TypeId, Arc<dyn Any + Send + Sync>>>,
     close: Mutex<CloseState>,
     closed: Condvar,
+    closing: Mutex<Closing>,
 }
 
 /// Where the close sequence is; a plain `Once` would deadlock when a hook calls
@@ -80,6 +81,27 @@ enum CloseState {
 }
 
 type DeferredSlot = Mutex<Option<Box<dyn FnOnce() + Send>>>;
+
+/// Where the close sequence stands (SPEC §3, steps 1 to 3). It lives in the App, not
+/// on the closing thread's stack, so that `std::process::exit` called from inside the
+/// sequence (by a hook or a deferred cleanup) can finish it: see
+/// [`App::close_at_exit`].
+#[derive(Default)]
+struct Closing {
+    /// 0: `pre_close` hooks, 1: deferred cleanups, 2: `post_close` hooks, 3: done.
+    step: usize,
+    /// What the step runs, once it has started.
+    work: Option<StepWork>,
+    /// What the finished steps ran, dropped with the App rather than inside close:
+    /// freeing many hooks is work the end of a process does not need.
+    finished: Vec<StepWork>,
+}
+
+#[derive(Clone)]
+enum StepWork {
+    Hooks(Hook, Arc<PointRun>),
+    Deferred(Arc<[Arc<DeferredSlot>]>),
+}
 
 /// Builds an [`App`] with options; see [`App::builder`].
 ///
@@ -163,6 +185,7 @@ impl AppBuilder {
                 state: RwLock::default(),
                 close: Mutex::new(CloseState::NotStarted),
                 closed: Condvar::new(),
+                closing: Mutex::default(),
             }),
         }
     }
@@ -288,7 +311,9 @@ impl App {
     /// if setup did not). Later calls, from any thread or from a hook, run nothing
     /// and return the code: a call racing the first waits for it to finish; a call
     /// from inside the sequence (a hook calling `close()`) returns the code as it is
-    /// at that moment. `close` never ends the process.
+    /// at that moment. `close` never ends the process. If a hook or deferred cleanup
+    /// calls `std::process::exit`, the rest of the sequence still runs, once, before
+    /// the process ends.
     ///
     /// ```
     /// use cement::{App, Hook};
@@ -304,13 +329,30 @@ impl App {
     /// assert_eq!(app.close(), 1); // runs nothing
     /// ```
     pub fn close(&self) -> i32 {
+        self.close_from(false)
+    }
+
+    /// Closes the App as the process ends (`main` returned or `std::process::exit`
+    /// was called). On the thread running the close sequence, that is, when a hook or
+    /// deferred cleanup called `std::process::exit`, it finishes the sequence from
+    /// where it stands: nothing is skipped and nothing runs twice.
+    fn close_at_exit(&self) {
+        self.close_from(true);
+    }
+
+    fn close_from(&self, at_exit: bool) -> i32 {
         let me = thread::current().id();
-        {
+        let resuming = {
             let mut state = lock(&self.inner.close);
             loop {
                 match *state {
                     CloseState::Done(code) => return code,
-                    CloseState::Running(thread) if thread == me => return self.exit_code(),
+                    CloseState::Running(thread) if thread == me => {
+                        if !at_exit {
+                            return self.exit_code();
+                        }
+                        break true;
+                    }
                     CloseState::Running(_) => {
                         state = self
                             .inner
@@ -320,14 +362,16 @@ impl App {
                     }
                     CloseState::NotStarted => {
                         *state = CloseState::Running(me);
-                        break;
+                        break false;
                     }
                 }
             }
-        }
-        signals::closing_started(self);
-        if let Some(deadline) = self.inner.close_deadline {
-            deadline::watch_close(self, deadline);
+        };
+        if !resuming {
+            signals::closing_started(self);
+            if let Some(deadline) = self.inner.close_deadline {
+                deadline::watch_close(self, deadline);
+            }
         }
         self.run_close_sequence();
         let code = self.exit_code();
@@ -341,12 +385,44 @@ impl App {
         code
     }
 
-    /// SPEC §3, steps 1 to 3.
+    /// SPEC §3, steps 1 to 3, from where the sequence stands.
     fn run_close_sequence(&self) {
         self.collect_declared_hooks();
-        self.run_hooks(Hook::PreClose, None);
-        self.run_deferred();
-        self.run_hooks(Hook::PostClose, None);
+        loop {
+            let (step, work) = {
+                let mut closing = lock(&self.inner.closing);
+                let step = closing.step;
+                let work = match &closing.work {
+                    Some(work) => work.clone(),
+                    None => {
+                        let work = match step {
+                            0 => self.take_close_hooks(Hook::PreClose),
+                            1 => StepWork::Deferred(lock(&self.inner.deferred).drain(..).collect()),
+                            2 => self.take_close_hooks(Hook::PostClose),
+                            _ => return,
+                        };
+                        closing.work.insert(work).clone()
+                    }
+                };
+                (step, work)
+            };
+            match &work {
+                StepWork::Hooks(point, hooks) => hooks.run(self, *point, None),
+                StepWork::Deferred(slots) => self.run_deferred(slots),
+            }
+            let mut closing = lock(&self.inner.closing);
+            // Unless a nested call (from `close_at_exit`) already finished this step.
+            if closing.step == step {
+                closing.step += 1;
+                let finished = closing.work.take();
+                closing.finished.extend(finished);
+            }
+        }
+    }
+
+    /// The hooks of a close point. They are not put back: close runs once.
+    fn take_close_hooks(&self, point: Hook) -> StepWork {
+        StepWork::Hooks(point, Arc::new(lock(&self.inner.hooks).take(point)))
     }
 
     /// Whether [`close`](App::close) has finished.
@@ -482,8 +558,8 @@ impl App {
         Deferred { slot }
     }
 
-    fn run_deferred(&self) {
-        let deferred = std::mem::take(&mut *lock(&self.inner.deferred));
+    /// Runs the cleanups of `deferred` not run yet, last registered first.
+    fn run_deferred(&self, deferred: &[Arc<DeferredSlot>]) {
         let _quiet = exit::QuietPanics::enter();
         for (index, slot) in deferred.iter().enumerate().rev() {
             let Some(cleanup) = lock(slot).take() else {
@@ -642,7 +718,7 @@ fn close_live_apps() {
             return;
         };
         if let Some(app) = newest.upgrade() {
-            app.close();
+            app.close_at_exit();
         }
     }
 }

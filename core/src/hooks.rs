@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::App;
 use crate::deadline::Running;
@@ -189,6 +190,7 @@ impl HookTable {
         PointRun {
             declared: hooks.declared,
             runtime: hooks.runtime.into_iter().collect(),
+            cursor: Cursor::default(),
         }
     }
 }
@@ -212,26 +214,64 @@ impl HookTable {
 pub(crate) struct PointRun {
     declared: Vec<&'static DeclaredHook>,
     runtime: Vec<(i32, Vec<RuntimeHook>)>,
+    cursor: Cursor,
+}
+
+/// Where a [`PointRun`] stands in its merge walk: the next declared hook, the
+/// current run-time bucket and the next hook in it. Only the thread running the hooks
+/// touches it, so relaxed loads and stores (plain moves) are enough; atomics make the
+/// run shareable through the `Arc` a close sequence keeps it in.
+#[derive(Default)]
+struct Cursor {
+    declared: AtomicUsize,
+    bucket: AtomicUsize,
+    in_bucket: AtomicUsize,
 }
 
 impl PointRun {
-    /// Runs every hook in SPEC order; a failing hook is reported and the rest run.
+    /// Runs every hook not run yet, in SPEC order; a failing hook is reported and the
+    /// rest run. Called again from inside one of them on the same thread (a close
+    /// hook calling `std::process::exit`), it runs the rest from there, so none is
+    /// skipped and none runs twice: the cursor moves past each hook before it runs.
     pub(crate) fn run(&self, app: &App, point: Hook, signal: Option<Signal>) {
         let _quiet = exit::QuietPanics::enter();
-        let mut declared = self.declared.iter().peekable();
-        for (weight, bucket) in &self.runtime {
-            while let Some(hook) = declared.next_if(|hook| hook.weight <= *weight) {
-                run_declared(app, point, hook, signal);
+        let cursor = &self.cursor;
+        loop {
+            let bucket = cursor.bucket.load(Ordering::Relaxed);
+            let Some((weight, hooks)) = self.runtime.get(bucket) else {
+                // At each weight, declared hooks go first; these weigh more than all.
+                self.run_declared(app, point, signal, None);
+                return;
+            };
+            if cursor.in_bucket.load(Ordering::Relaxed) == 0 {
+                self.run_declared(app, point, signal, Some(*weight));
             }
-            for hook in bucket {
+            loop {
+                let index = cursor.in_bucket.load(Ordering::Relaxed);
+                let Some(hook) = hooks.get(index) else { break };
+                cursor.in_bucket.store(index + 1, Ordering::Relaxed);
                 let running = Running::RunTime(point, hook.number, *weight);
                 app.track(running);
                 if let Err(failure) = exit::catch(|| (hook.f)(app)) {
                     exit::report_failure(app, running, &failure);
                 }
             }
+            cursor.bucket.store(bucket + 1, Ordering::Relaxed);
+            cursor.in_bucket.store(0, Ordering::Relaxed);
         }
-        for hook in declared {
+    }
+
+    /// Runs the declared hooks not run yet, up to `weight` (all, with `None`).
+    fn run_declared(&self, app: &App, point: Hook, signal: Option<Signal>, weight: Option<i32>) {
+        loop {
+            let index = self.cursor.declared.load(Ordering::Relaxed);
+            let Some(hook) = self.declared.get(index) else {
+                return;
+            };
+            if weight.is_some_and(|weight| hook.weight > weight) {
+                return;
+            }
+            self.cursor.declared.store(index + 1, Ordering::Relaxed);
             run_declared(app, point, hook, signal);
         }
     }

@@ -74,8 +74,9 @@
 //!   `main`'s own destructors do not run; hooks and deferred cleanups do. Hook code
 //!   never runs inside the signal handler itself.
 //! - `std::process::exit`, and `main` returning, close every App that was set up and
-//!   not closed, before the atexit handlers. A hook that calls `std::process::exit`
-//!   ends the close sequence there; close does not start again.
+//!   not closed, before the atexit handlers. A hook or deferred cleanup that calls
+//!   `std::process::exit` does not cut the close sequence short: the remaining hooks
+//!   and cleanups run, once each, before the atexit handlers.
 //! - A code outside `0..=255` goes to `std::process::exit`, where the platform
 //!   truncates it.
 //!

@@ -68,11 +68,37 @@ fn process_exit_in_the_body_closes_before_atexit_handlers_and_keeps_its_status()
 }
 
 #[test]
-fn process_exit_in_a_hook_neither_deadlocks_nor_closes_twice() {
+fn process_exit_in_a_hook_finishes_the_close_once_then_exits() {
     let run = run_fixture!("lifecycle", "process-exit-in-hook");
-    assert_eq!(run.stdout, ["pre_close", "atexit handler"]);
+    assert_eq!(
+        run.stdout,
+        [
+            "pre_close",
+            "pre_close after exit",
+            "deferred",
+            "post_close",
+            "atexit handler"
+        ]
+    );
     assert_eq!(run.stderr, "");
     assert_eq!(run.code, Some(6));
+}
+
+#[test]
+fn process_exit_in_a_deferred_cleanup_finishes_the_close_once_then_exits() {
+    let run = run_fixture!("lifecycle", "process-exit-in-deferred");
+    assert_eq!(
+        run.stdout,
+        [
+            "pre_close",
+            "deferred last",
+            "deferred",
+            "post_close",
+            "atexit handler"
+        ]
+    );
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.code, Some(7));
 }
 
 #[test]

@@ -59,9 +59,18 @@ fn main() {
         "process-exit-in-hook" => {
             let app = exit_reporting_app();
             app.register_hook(Hook::PreClose, 1, |_app: &App| std::process::exit(6));
-            app.register_hook(Hook::PreClose, 2, |_app: &App| println!("not reached"));
+            app.register_hook(Hook::PreClose, 2, |_app: &App| {
+                println!("pre_close after exit");
+            });
             app.setup();
-            println!("code {}", app.close());
+            println!("never printed: code {}", app.close());
+        }
+        "process-exit-in-deferred" => {
+            let app = exit_reporting_app();
+            app.defer(|| std::process::exit(7));
+            app.defer(|| println!("deferred last"));
+            app.setup();
+            println!("never printed: code {}", app.close());
         }
         "forgotten-app" => {
             let app = exit_reporting_app();
