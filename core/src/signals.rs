@@ -196,6 +196,16 @@ fn disposition_is_default(signal: Signal) -> bool {
     }
 }
 
+impl Signal {
+    /// Whether this signal's disposition was the default action before cement.
+    fn was_default_before(self) -> bool {
+        Signal::CAUGHT
+            .iter()
+            .position(|caught| *caught == self)
+            .is_some_and(|index| PREVIOUS_WAS_DEFAULT[index].load(Ordering::SeqCst))
+    }
+}
+
 /// The OS-level handler. Async-signal-safe only.
 fn on_signal(number: i32, index: usize) {
     if !ACTIVE.load(Ordering::SeqCst) {
@@ -239,10 +249,12 @@ fn watch(mut reader: PipeReader) {
             .and_then(WeakApp::upgrade);
         match app {
             Some(app) => close_on_signal(&app, signal),
-            // Closed between the handler and here: behave as before cement.
-            None => {
+            // Closed between the handler and here: behave as before cement, which
+            // the handler does itself for a signal that was ignored or handled.
+            None if signal.was_default_before() => {
                 let _ = signal_hook::low_level::emulate_default_handler(signal.number());
             }
+            None => {}
         }
     }
 }
