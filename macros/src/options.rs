@@ -330,7 +330,10 @@ fn parse(kind: AttributeKind, args: TokenStream) -> syn::Result<Parsed> {
             if values.iter().any(|(name, _)| *name == spec.name) {
                 return Err(syn::Error::new(
                     key.span(),
-                    format!("duplicate option `{}`", spec.name),
+                    format!(
+                        "duplicate option `{}`: each option may be given once; remove this one",
+                        spec.name
+                    ),
                 ));
             }
             if !input.peek(Token![=]) {

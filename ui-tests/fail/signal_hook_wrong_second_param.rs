@@ -1,0 +1,4 @@
+#[cement::hook(signal)]
+fn on_signal(_app: &cement::App, _signal: i32) {}
+
+fn main() {}
