@@ -20,6 +20,8 @@ fn leave_marker(app: &App) -> std::io::Result<()> {
 #[cement::test(label = "ends_with_0")]
 fn passes_when_the_app_ends_with_0(app: &App) {
     assert_eq!(app.label(), "ends_with_0");
+    // A test never takes over the test runner's signals.
+    assert!(!app.catches_signals());
 }
 
 #[cement::test(label = "err_expects_1", expect_exit = 1)]
@@ -51,6 +53,7 @@ fn is_ignored() {
 
 #[cement::test(label = "real_exit_4", exit_on_close = true, expect_exit = 4)]
 fn passes_when_the_child_really_exits_with_4(app: &App) {
+    assert!(!app.catches_signals());
     app.set_exit_code(4);
 }
 
@@ -84,4 +87,15 @@ fn passes_when_a_hook_for_its_label_sets_the_expected_code() {}
 #[cement::test(label = "child_panics", exit_on_close = true, expect_exit = 1)]
 fn passes_when_the_child_panics_and_exits_with_1() {
     panic!("the child's body panicked");
+}
+
+/// Declared for the package's name, the label of a test that names none.
+#[cleanup(pre_close, app = "cement-test-fixture")]
+fn set_8_for_the_default_label(app: &App) {
+    app.set_exit_code(8);
+}
+
+#[cement::test(expect_exit = 8)]
+fn passes_with_the_package_name_as_its_default_label(app: &App) {
+    assert_eq!(app.label(), "cement-test-fixture");
 }
