@@ -9,7 +9,7 @@ use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use crate::deadline::{self, Progress, Running};
-use crate::hooks::{Hook, HookTable, PointRun};
+use crate::hooks::{self, Hook, HookTable, PointRun};
 use crate::signals::Signal;
 use crate::{atexit, exit, signals};
 
@@ -95,6 +95,20 @@ struct Closing {
     /// What the finished steps ran, dropped with the App rather than inside close:
     /// freeing many hooks is work the end of a process does not need.
     finished: Vec<StepWork>,
+    /// Cleanups deferred so far, counted once step 1 has taken them; numbers the ones
+    /// deferred later, which run at once.
+    deferred: usize,
+}
+
+impl Closing {
+    const PRE_CLOSE: usize = 0;
+    const DEFERRED: usize = 1;
+    const POST_CLOSE: usize = 2;
+
+    /// Whether `step` has started (or finished): what it would run is taken.
+    fn started(&self, step: usize) -> bool {
+        self.step > step || (self.step == step && self.work.is_some())
+    }
 }
 
 #[derive(Clone)]
@@ -396,9 +410,14 @@ impl App {
                     Some(work) => work.clone(),
                     None => {
                         let work = match step {
-                            0 => self.take_close_hooks(Hook::PreClose),
-                            1 => StepWork::Deferred(lock(&self.inner.deferred).drain(..).collect()),
-                            2 => self.take_close_hooks(Hook::PostClose),
+                            Closing::PRE_CLOSE => self.take_close_hooks(Hook::PreClose),
+                            Closing::DEFERRED => {
+                                let slots: Arc<[_]> =
+                                    lock(&self.inner.deferred).drain(..).collect();
+                                closing.deferred = slots.len();
+                                StepWork::Deferred(slots)
+                            }
+                            Closing::POST_CLOSE => self.take_close_hooks(Hook::PostClose),
                             _ => return,
                         };
                         closing.work.insert(work).clone()
@@ -521,7 +540,9 @@ impl App {
     /// earlier registrations of the same weight (Cement's `app.hook.register`).
     ///
     /// A hook registered at a point while that point's hooks are running waits for the
-    /// next time the point runs.
+    /// next time the point runs. Close runs once, so a `pre_close` or `post_close` hook
+    /// registered once its step has started (or after close) runs at once instead:
+    /// cement never drops a cleanup.
     ///
     /// ```
     /// use cement::{App, Hook};
@@ -535,11 +556,26 @@ impl App {
     where
         F: Fn(&App) + Send + Sync + 'static,
     {
-        lock(&self.inner.hooks).register(point, weight, Box::new(f));
+        let step = match point {
+            Hook::PreClose => Closing::PRE_CLOSE,
+            Hook::PostClose => Closing::POST_CLOSE,
+            _ => return lock(&self.inner.hooks).register(point, weight, Box::new(f)),
+        };
+        // Held while registering, so close cannot take the point's hooks in between.
+        let closing = lock(&self.inner.closing);
+        if !closing.started(step) {
+            return lock(&self.inner.hooks).register(point, weight, Box::new(f));
+        }
+        drop(closing);
+        let number = lock(&self.inner.hooks).next_number();
+        let _quiet = exit::QuietPanics::enter();
+        hooks::run_runtime(self, Running::RunTime(point, number, weight), &f);
     }
 
     /// Defers `f` to the close sequence (step 2, last registered first). The handle
-    /// can [`release`](Deferred::release) it; dropping the handle keeps it.
+    /// can [`release`](Deferred::release) it; dropping the handle keeps it. Once that
+    /// step has started (or after close), `f` runs at once: cement never drops a
+    /// cleanup.
     ///
     /// ```
     /// let app = cement::App::new("demo");
@@ -554,7 +590,21 @@ impl App {
         F: FnOnce() + Send + 'static,
     {
         let slot: Arc<DeferredSlot> = Arc::new(Mutex::new(Some(Box::new(f))));
-        lock(&self.inner.deferred).push(Arc::clone(&slot));
+        let late = {
+            // Held while pushing, so close cannot take the cleanups in between.
+            let mut closing = lock(&self.inner.closing);
+            if closing.started(Closing::DEFERRED) {
+                closing.deferred += 1;
+                Some(closing.deferred)
+            } else {
+                lock(&self.inner.deferred).push(Arc::clone(&slot));
+                None
+            }
+        };
+        if let Some(number) = late {
+            let _quiet = exit::QuietPanics::enter();
+            self.run_deferred_slot(number, &slot);
+        }
         Deferred { slot }
     }
 
@@ -562,14 +612,20 @@ impl App {
     fn run_deferred(&self, deferred: &[Arc<DeferredSlot>]) {
         let _quiet = exit::QuietPanics::enter();
         for (index, slot) in deferred.iter().enumerate().rev() {
-            let Some(cleanup) = lock(slot).take() else {
-                continue;
-            };
-            let running = Running::Deferred(index + 1);
-            self.track(running);
-            if let Err(failure) = exit::catch(cleanup) {
-                exit::report_failure(self, running, &failure);
-            }
+            self.run_deferred_slot(index + 1, slot);
+        }
+    }
+
+    /// Runs deferred cleanup `number` unless it ran or was released; a failure is
+    /// reported. The caller keeps panics quiet.
+    fn run_deferred_slot(&self, number: usize, slot: &DeferredSlot) {
+        let Some(cleanup) = lock(slot).take() else {
+            return;
+        };
+        let running = Running::Deferred(number);
+        self.track(running);
+        if let Err(failure) = exit::catch(cleanup) {
+            exit::report_failure(self, running, &failure);
         }
     }
 

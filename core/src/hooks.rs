@@ -158,13 +158,18 @@ impl HookTable {
         weight: i32,
         f: Box<dyn Fn(&App) + Send + Sync>,
     ) {
-        self.registered += 1;
-        let number = self.registered;
+        let number = self.next_number();
         self.points[point.index()]
             .runtime
             .entry(weight)
             .or_default()
             .push(RuntimeHook { number, f });
+    }
+
+    /// The registration number of the next run-time hook.
+    pub(crate) fn next_number(&mut self) -> u64 {
+        self.registered += 1;
+        self.registered
     }
 
     /// Adds the hooks declared for `label` (and those for every App), once.
@@ -250,11 +255,7 @@ impl PointRun {
                 let index = cursor.in_bucket.load(Ordering::Relaxed);
                 let Some(hook) = hooks.get(index) else { break };
                 cursor.in_bucket.store(index + 1, Ordering::Relaxed);
-                let running = Running::RunTime(point, hook.number, *weight);
-                app.track(running);
-                if let Err(failure) = exit::catch(|| (hook.f)(app)) {
-                    exit::report_failure(app, running, &failure);
-                }
+                run_runtime(app, Running::RunTime(point, hook.number, *weight), &*hook.f);
             }
             cursor.bucket.store(bucket + 1, Ordering::Relaxed);
             cursor.in_bucket.store(0, Ordering::Relaxed);
@@ -274,6 +275,15 @@ impl PointRun {
             self.cursor.declared.store(index + 1, Ordering::Relaxed);
             run_declared(app, point, hook, signal);
         }
+    }
+}
+
+/// Runs one run-time hook; a panic is reported and makes the code 1. The caller
+/// keeps panics quiet ([`exit::QuietPanics`]).
+pub(crate) fn run_runtime(app: &App, running: Running, f: &dyn Fn(&App)) {
+    app.track(running);
+    if let Err(failure) = exit::catch(|| f(app)) {
+        exit::report_failure(app, running, &failure);
     }
 }
 

@@ -19,6 +19,12 @@ fn log(app: &App, event: impl Into<String>) {
         .push((app.label().to_owned(), event.into()));
 }
 
+fn log_as(label: &str, event: &str) {
+    LOG.lock()
+        .unwrap()
+        .push((label.to_owned(), event.to_owned()));
+}
+
 fn events(label: &str) -> Vec<String> {
     LOG.lock()
         .unwrap()
@@ -322,6 +328,53 @@ fn run_hooks_run_on_every_run_in_order() {
         events("run-twice"),
         [
             "pre_run", "body 1", "post_run", "pre_run", "body 2", "post_run"
+        ]
+    );
+}
+
+#[test]
+fn cleanups_added_too_late_for_their_close_step_run_at_once() {
+    const LABEL: &str = "late-cleanups";
+    let say = |event: &'static str| move || log_as(LABEL, event);
+    // In an `Arc` so that a deferred cleanup can reach the App (it leaks: a test).
+    let app = Arc::new(App::new(LABEL));
+    app.register_hook(Hook::PreClose, 0, move |app: &App| {
+        log(app, "pre_close");
+        app.register_hook(
+            Hook::PreClose,
+            0,
+            logger("pre_close added during pre_close"),
+        );
+        app.defer(say("deferred during pre_close"));
+    });
+    let inner = Arc::clone(&app);
+    app.defer(move || {
+        log_as(LABEL, "deferred");
+        inner.defer(say("deferred during deferred"));
+    });
+    app.register_hook(Hook::PostClose, 0, |app: &App| {
+        log(app, "post_close");
+        app.register_hook(
+            Hook::PostClose,
+            0,
+            logger("post_close added during post_close"),
+        );
+    });
+    assert_eq!(app.close(), 0);
+    app.register_hook(Hook::PreClose, 0, logger("pre_close added after close"));
+    app.defer(say("deferred after close"));
+    assert_eq!(
+        events(LABEL),
+        [
+            "pre_close",
+            "pre_close added during pre_close",
+            "deferred during pre_close",
+            "deferred",
+            "deferred during deferred",
+            "post_close",
+            "post_close added during post_close",
+            "pre_close added after close",
+            "deferred after close",
         ]
     );
 }
