@@ -103,6 +103,10 @@ pub struct DeclaredHook {
     pub(crate) path: &'static str,
     pub(crate) app: Option<&'static str>,
     pub(crate) run: DeclaredFn,
+    /// Where the attribute is (file, line, column): the last tie-breaker, for two
+    /// hooks with one path (a function nested in another's body), so that order never
+    /// depends on link order.
+    pub(crate) location: (&'static str, u32, u32),
 }
 
 impl DeclaredHook {
@@ -121,11 +125,27 @@ impl DeclaredHook {
             path,
             app,
             run,
+            location: ("", 0, 0),
+        }
+    }
+
+    /// Used by generated code only: where the attribute is.
+    #[doc(hidden)]
+    pub const fn at(self, file: &'static str, line: u32, column: u32) -> Self {
+        DeclaredHook {
+            location: (file, line, column),
+            ..self
         }
     }
 }
 
 inventory::collect!(DeclaredHook);
+
+/// SPEC order for declared hooks of one point: by weight, then path, then where
+/// the attribute is, so the order never depends on the order they were linked in.
+fn sort_declared(hooks: &mut [&'static DeclaredHook]) {
+    hooks.sort_by_key(|hook| (hook.weight, hook.path, hook.location));
+}
 
 /// A hook registered with [`App::register_hook`].
 struct RuntimeHook {
@@ -183,9 +203,7 @@ impl HookTable {
             }
         }
         for point in &mut self.points {
-            point
-                .declared
-                .sort_by(|a, b| (a.weight, a.path).cmp(&(b.weight, b.path)));
+            sort_declared(&mut point.declared);
         }
     }
 
@@ -296,4 +314,45 @@ fn run_declared(app: &App, point: Hook, hook: &DeclaredHook, signal: Option<Sign
         Err(failure) => failure,
     };
     exit::report_failure(app, running, &failure);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DeclaredHook, Hook, sort_declared};
+
+    fn hook(weight: i32, path: &'static str, line: u32) -> &'static DeclaredHook {
+        Box::leak(Box::new(
+            DeclaredHook::new(Hook::PreClose, weight, path, None, |_, _| Ok(())).at(
+                "src/lib.rs",
+                line,
+                1,
+            ),
+        ))
+    }
+
+    #[test]
+    fn declared_hooks_sort_by_weight_then_path_then_location() {
+        let expected = [
+            hook(-1, "z::late_path", 9),
+            hook(0, "a::twin", 3),
+            hook(0, "a::twin", 7),
+            hook(0, "b::other", 1),
+            hook(2, "a::heavy", 1),
+        ];
+        // Every linked order gives the same result; try the reversed one and a shuffle.
+        let mut reversed: Vec<_> = expected.iter().rev().copied().collect();
+        let mut shuffled = vec![
+            expected[2],
+            expected[4],
+            expected[0],
+            expected[3],
+            expected[1],
+        ];
+        for hooks in [&mut reversed, &mut shuffled] {
+            sort_declared(hooks);
+            let found: Vec<_> = hooks.iter().map(|h| (h.path, h.location.1)).collect();
+            let wanted: Vec<_> = expected.iter().map(|h| (h.path, h.location.1)).collect();
+            assert_eq!(found, wanted);
+        }
+    }
 }

@@ -9,10 +9,12 @@
 //!         ::core::option::Option::None,
 //!         |app, signal| ::cement::__private::Outcome::into_outcome(remove_tmp_file(app)),
 //!     )
+//!     .at(::core::file!(), ::core::line!(), ::core::column!())
 //! } };
 //! ```
 //!
-//! The path (module path and name) orders hooks of equal weight (SPEC §3).
+//! The path (module path and name) orders hooks of equal weight (SPEC §3); the
+//! attribute's location breaks a tie between two hooks with one path.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -62,6 +64,7 @@ pub(crate) fn expand(
                     #outcome
                 },
             )
+            .at(::core::file!(), ::core::line!(), ::core::column!())
         }
         };
     }

@@ -378,3 +378,57 @@ fn cleanups_added_too_late_for_their_close_step_run_at_once() {
         ]
     );
 }
+
+// Two pairs of hooks with one path each, declared in opposite orders. They run in
+// the order of their locations whatever order they were linked in (which one build
+// cannot vary; the unit test of the sort in core/src/hooks.rs tries several).
+inventory::submit! {
+    DeclaredHook::new(Hook::PreClose, 0, "twins::a", Some("same-path"),
+        |app, _| { log(app, "a at line 1"); Ok(()) }).at("f.rs", 1, 1)
+}
+inventory::submit! {
+    DeclaredHook::new(Hook::PreClose, 0, "twins::a", Some("same-path"),
+        |app, _| { log(app, "a at line 2"); Ok(()) }).at("f.rs", 2, 1)
+}
+inventory::submit! {
+    DeclaredHook::new(Hook::PreClose, 0, "twins::b", Some("same-path"),
+        |app, _| { log(app, "b at line 4"); Ok(()) }).at("f.rs", 4, 1)
+}
+inventory::submit! {
+    DeclaredHook::new(Hook::PreClose, 0, "twins::b", Some("same-path"),
+        |app, _| { log(app, "b at line 3"); Ok(()) }).at("f.rs", 3, 1)
+}
+
+/// The macros' case: a hook nested in a function body has the path of a module-level
+/// hook of the same name.
+#[cement::cleanup(pre_close, app = "same-path")]
+fn twin(app: &App) {
+    log(app, "twin at module level");
+}
+
+#[allow(dead_code)]
+fn holds_a_twin() {
+    #[cement::cleanup(pre_close, app = "same-path")]
+    fn twin(app: &App) {
+        log(app, "twin nested below");
+    }
+}
+
+#[test]
+fn hooks_with_one_path_run_in_the_order_of_their_location() {
+    let app = App::new("same-path");
+    app.setup();
+    app.close();
+    assert_eq!(
+        events("same-path"),
+        [
+            // `app::twin` (this test crate's path) sorts before `twins::…`.
+            "twin at module level",
+            "twin nested below",
+            "a at line 1",
+            "a at line 2",
+            "b at line 3",
+            "b at line 4"
+        ]
+    );
+}
