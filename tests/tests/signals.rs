@@ -1,13 +1,19 @@
 //! Signals at process level: a real binary is started, the test waits until it says
 //! `ready`, sends a signal with `kill`, and checks what it printed and how it ended.
 
-use cement_tests::Running;
+use cement_tests::{Run, Running};
 
-fn closes_on(signal: &str, name: &str, status: i32) {
-    let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), &["wait"]);
+/// Runs the `signals` fixture with `args`, sends `signal` once it says `ready`, and
+/// waits for it to end: what it printed, and the signal that killed it, if one did.
+fn after_signal(args: &[&str], signal: &str) -> (Run, Option<i32>) {
+    let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), args);
     fixture.wait_for("ready");
     fixture.send(signal);
-    let (run, _) = fixture.finish();
+    fixture.finish()
+}
+
+fn closes_on(signal: &str, name: &str, status: i32) {
+    let (run, _) = after_signal(&["wait"], signal);
     assert_eq!(
         run.stdout,
         [
@@ -41,13 +47,7 @@ fn sighup_runs_signal_hooks_and_close_then_exits_129() {
 
 #[test]
 fn a_signal_hook_can_choose_the_exit_code() {
-    let mut fixture = Running::start(
-        env!("CARGO_BIN_EXE_signals"),
-        &["wait", "--signal-hook-sets-code"],
-    );
-    fixture.wait_for("ready");
-    fixture.send("TERM");
-    let (run, _) = fixture.finish();
+    let (run, _) = after_signal(&["wait", "--signal-hook-sets-code"], "TERM");
     assert_eq!(
         run.stdout,
         [
@@ -88,10 +88,7 @@ fn a_second_signal_while_closing_exits_at_once() {
 
 #[test]
 fn closing_the_app_restores_the_default_disposition() {
-    let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), &["closed"]);
-    fixture.wait_for("ready");
-    fixture.send("TERM");
-    let (run, killed_by) = fixture.finish();
+    let (run, killed_by) = after_signal(&["closed"], "TERM");
     assert_eq!(run.stdout, ["pre_close code 0", "post_close", "ready"]);
     assert_eq!(killed_by, Some(SIGTERM), "{run:?}");
 }
@@ -112,10 +109,7 @@ fn a_signal_during_a_close_that_main_started_exits_at_once() {
 
 #[test]
 fn only_the_first_app_set_up_catches_signals() {
-    let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), &["two-apps"]);
-    fixture.wait_for("ready");
-    fixture.send("TERM");
-    let (run, _) = fixture.finish();
+    let (run, _) = after_signal(&["two-apps"], "TERM");
     assert_eq!(
         run.stdout,
         [
