@@ -38,7 +38,10 @@
 //! - [`App::close`] runs the close sequence exactly once: 1. `pre_close` hooks,
 //!   2. the App's deferred cleanups ([`App::defer`], last registered first),
 //!   3. `post_close` hooks; it returns the exit code and never ends the process.
-//!   Later calls, from any thread or a hook, run nothing and return the code.
+//!   Later calls, from any thread or a hook, run nothing and return the code (a hook
+//!   gets the code as it is at that moment: the final one is not known yet).
+//! - No cleanup is dropped: a close hook registered, or a cleanup deferred, once its
+//!   step has started (or after close) runs at once.
 //! - Hooks of one point run by ascending weight; at equal weight, declared hooks
 //!   first (by full path, `crate::module::function`), then run-time hooks in
 //!   registration order. The order never depends on link order or platform.
@@ -86,8 +89,8 @@
 //! registered with [`Defer::defer`] (they may borrow locals) run when the scope ends,
 //! normally or by unwinding, last registered first. Each can be released or run
 //! early; [`Defer::release`] cancels all registered so far. A panicking cleanup never
-//! skips the others. For one cleanup, [`defer!`] (or [`guard`], to disarm it) costs
-//! what a hand-written `Drop` costs.
+//! skips the others and is reported on one line of stderr. For one cleanup, [`defer!`]
+//! (or [`guard`], to disarm it) costs what a hand-written `Drop` costs.
 //!
 //! ```
 //! let mut log = Vec::new();
@@ -114,7 +117,7 @@
 //!   "plugin") is dropped by the linker unless the program names it once:
 //!   `use plugin as _;`.
 //! - A hook registered at a point while that point's hooks run waits for the next
-//!   time the point runs.
+//!   time the point runs (close points excepted: see above).
 
 #![warn(missing_docs)]
 // `cement::test`'s docs show the `#[test]` it stands for.
