@@ -227,17 +227,9 @@ fn parse_generics(input: ParseStream) -> syn::Result<(TokenStream, Option<(&'sta
     } else {
         Some(("type", input.span()))
     };
-    let mut depth = 1usize;
-    while depth > 0 && !input.is_empty() {
-        if input.peek(Token![->]) {
-            tokens.extend([input.parse::<TokenTree>()?, input.parse::<TokenTree>()?]);
-            continue;
-        }
-        if input.peek(Token![<]) {
-            depth += 1;
-        } else if input.peek(Token![>]) {
-            depth -= 1;
-        }
+    tokens.extend(parse_type_until(input, |input| input.peek(Token![>]))?);
+    if !input.is_empty() {
+        // The closing `>`.
         tokens.extend([input.parse::<TokenTree>()?]);
     }
     Ok((tokens, first))

@@ -45,38 +45,15 @@ impl AttributeKind {
 
     /// The `key = value` options the attribute takes.
     fn options(self) -> &'static [OptionSpec] {
-        const LABEL: OptionSpec = OptionSpec {
-            name: "label",
-            kind: ValueKind::Label,
-        };
-        const EXIT_ON_CLOSE: OptionSpec = OptionSpec {
-            name: "exit_on_close",
-            kind: ValueKind::Bool,
-        };
-        const CATCH_SIGNALS: OptionSpec = OptionSpec {
-            name: "catch_signals",
-            kind: ValueKind::Bool,
-        };
-        const CLOSE_DEADLINE_MS: OptionSpec = OptionSpec {
-            name: "close_deadline_ms",
-            kind: ValueKind::Positive,
-        };
-        const WEIGHT: OptionSpec = OptionSpec {
-            name: "weight",
-            kind: ValueKind::I32,
-        };
-        const APP: OptionSpec = OptionSpec {
-            name: "app",
-            kind: ValueKind::Label,
-        };
-        const EXPECT_EXIT: OptionSpec = OptionSpec {
-            name: "expect_exit",
-            kind: ValueKind::I32,
-        };
-        const CRATE: OptionSpec = OptionSpec {
-            name: "crate",
-            kind: ValueKind::Path,
-        };
+        const LABEL: OptionSpec = OptionSpec::new("label", ValueKind::Label);
+        const EXIT_ON_CLOSE: OptionSpec = OptionSpec::new("exit_on_close", ValueKind::Bool);
+        const CATCH_SIGNALS: OptionSpec = OptionSpec::new("catch_signals", ValueKind::Bool);
+        const CLOSE_DEADLINE_MS: OptionSpec =
+            OptionSpec::new("close_deadline_ms", ValueKind::Positive);
+        const WEIGHT: OptionSpec = OptionSpec::new("weight", ValueKind::I32);
+        const APP: OptionSpec = OptionSpec::new("app", ValueKind::Label);
+        const EXPECT_EXIT: OptionSpec = OptionSpec::new("expect_exit", ValueKind::I32);
+        const CRATE: OptionSpec = OptionSpec::new("crate", ValueKind::Path);
         match self {
             AttributeKind::Main => &[
                 LABEL,
@@ -113,6 +90,12 @@ impl AttributeKind {
 struct OptionSpec {
     name: &'static str,
     kind: ValueKind,
+}
+
+impl OptionSpec {
+    const fn new(name: &'static str, kind: ValueKind) -> OptionSpec {
+        OptionSpec { name, kind }
+    }
 }
 
 /// The type of an option's value.
