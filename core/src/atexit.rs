@@ -186,9 +186,7 @@ impl Registry {
         // Not `?`-able: std refuses to wrap the panic hook on a panicking thread.
         let _quiet = exit::catch(QuietPanics::enter).ok();
         let first = lock(&self.first).take();
-        if let Some(first) = first
-            && let Err(failure) = exit::catch(first)
-        {
+        if let Some(Err(failure)) = first.map(exit::catch) {
             exit::report(&"exit-time close", &failure);
         }
         loop {
@@ -217,7 +215,7 @@ mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Arc, Mutex};
 
-    use super::{REGISTRY, Registry, lock, run_first_at_exit};
+    use super::{lock, run_first_at_exit, Registry, REGISTRY};
 
     type Log = Arc<Mutex<Vec<String>>>;
 

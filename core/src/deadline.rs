@@ -6,9 +6,9 @@ use std::fmt;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use crate::App;
 use crate::exit;
 use crate::hooks::Hook;
+use crate::App;
 
 /// One piece of user code that the close sequence (or any hook point) runs.
 #[derive(Clone, Copy, Debug)]

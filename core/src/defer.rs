@@ -344,7 +344,7 @@ mod tests {
     use std::cell::RefCell;
     use std::panic::{self, AssertUnwindSafe};
 
-    use super::{Defer, guard};
+    use super::{guard, Defer};
     use crate::exit;
 
     /// The order in which cleanups ran.

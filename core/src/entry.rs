@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::__private::Outcome;
-use crate::App;
 use crate::exit;
+use crate::App;
 
 /// How a run ended, after close.
 pub(crate) struct Ending {

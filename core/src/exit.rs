@@ -13,8 +13,8 @@ use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use crate::App;
 use crate::deadline::Running;
+use crate::App;
 
 /// How a piece of user code failed.
 #[derive(Debug)]
@@ -95,14 +95,14 @@ pub(crate) struct ReportPanicsAs(Option<&'static str>);
 impl ReportPanicsAs {
     #[inline]
     pub(crate) fn enter(what: &'static str) -> ReportPanicsAs {
-        ReportPanicsAs(REPORT_AS.replace(Some(what)))
+        ReportPanicsAs(REPORT_AS.with(|report_as| report_as.replace(Some(what))))
     }
 }
 
 impl Drop for ReportPanicsAs {
     #[inline]
     fn drop(&mut self) {
-        REPORT_AS.set(self.0);
+        REPORT_AS.with(|report_as| report_as.set(self.0));
     }
 }
 
@@ -131,9 +131,8 @@ impl QuietPanics {
             panic::set_hook(Box::new(move |info| {
                 if QUIET_DEPTH.with(Cell::get) > 0 {
                     // Caught and reported by cement.
-                } else if let Some(what) = REPORT_AS.get() {
-                    let message = info.payload_as_str().unwrap_or("Box<dyn Any>");
-                    report(&what, &Failure::Panicked(message.to_owned()));
+                } else if let Some(what) = REPORT_AS.with(Cell::get) {
+                    report(&what, &Failure::Panicked(panic_message(info.payload())));
                 } else {
                     previous(info);
                 }

@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::App;
 use crate::deadline::Running;
 use crate::exit::{self, Failure};
 use crate::signals::Signal;
+use crate::App;
 
 /// The points in an [`App`]'s life where hooks run.
 ///
@@ -198,7 +198,7 @@ impl HookTable {
             return;
         }
         for hook in inventory::iter::<DeclaredHook> {
-            if hook.app.is_none_or(|app| app == label) {
+            if hook.app.map_or(true, |app| app == label) {
                 self.points[hook.point.index()].declared.push(hook);
             }
         }
@@ -318,7 +318,7 @@ fn run_declared(app: &App, point: Hook, hook: &DeclaredHook, signal: Option<Sign
 
 #[cfg(test)]
 mod tests {
-    use super::{DeclaredHook, Hook, sort_declared};
+    use super::{sort_declared, DeclaredHook, Hook};
 
     fn hook(weight: i32, path: &'static str, line: u32) -> &'static DeclaredHook {
         Box::leak(Box::new(

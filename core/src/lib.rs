@@ -20,7 +20,7 @@ mod testing;
 pub mod __private;
 
 pub use app::{App, AppBuilder, Deferred};
-pub use defer::{Defer, DeferHandle, Guard, guard};
+pub use defer::{guard, Defer, DeferHandle, Guard};
 pub use hooks::Hook;
 pub use signals::Signal;
 

@@ -5,16 +5,12 @@ use std::fmt::Debug;
 
 pub use inventory;
 
-use crate::Signal;
-pub use crate::entry::{MainOptions, exit_status, run_main};
+pub use crate::entry::{exit_status, run_main, MainOptions};
 pub use crate::hooks::DeclaredHook;
-pub use crate::testing::{TestOptions, run_test};
+pub use crate::testing::{run_test, TestOptions};
+use crate::Signal;
 
 /// What a hook or a `#[cement::main]` body may return: `()` or `Result<(), E: Debug>`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not something a cement hook or main may return",
-    label = "expected `()` or `Result<(), E>` with `E: Debug`"
-)]
 pub trait Outcome {
     /// `Err` with the error's `Debug` text.
     fn into_outcome(self) -> Result<(), String>;

@@ -97,8 +97,9 @@ impl fmt::Display for Signal {
 // between catching and behaving as the dispositions found before (signal-hook chains
 // to a previous handler function; a previous default action is emulated here).
 
-use std::io::{PipeReader, PipeWriter, Read, Write};
+use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -114,13 +115,17 @@ static PENDING: AtomicI32 = AtomicI32::new(0);
 /// The pipe's write end, for the handler.
 static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
 /// Per caught signal: its disposition before cement was the default action.
-static PREVIOUS_WAS_DEFAULT: [AtomicBool; 3] = [const { AtomicBool::new(false) }; 3];
+static PREVIOUS_WAS_DEFAULT: [AtomicBool; 3] = [
+    AtomicBool::new(false),
+    AtomicBool::new(false),
+    AtomicBool::new(false),
+];
 
 /// The App catching signals.
 static CATCHER: Mutex<Option<WeakApp>> = Mutex::new(None);
 
 /// The handlers and the watcher, set up once per process.
-static INSTALLED: OnceLock<Result<PipeWriter, String>> = OnceLock::new();
+static INSTALLED: OnceLock<Result<UnixStream, String>> = OnceLock::new();
 
 /// Makes `app` the App that catches signals, unless another one already does.
 /// Returns whether it does.
@@ -165,8 +170,8 @@ fn is_catcher(app: &App) -> bool {
         .is_some_and(|c| c.is(app))
 }
 
-fn install() -> Result<PipeWriter, String> {
-    let (reader, writer) = std::io::pipe().map_err(|e| format!("pipe: {e}"))?;
+fn install() -> Result<UnixStream, String> {
+    let (reader, writer) = UnixStream::pair().map_err(|e| format!("socket pair: {e}"))?;
     std::thread::Builder::new()
         .name("cement-signals".to_owned())
         .spawn(move || watch(reader))
@@ -231,7 +236,7 @@ fn on_signal(number: i32, index: usize) {
 }
 
 /// The watcher thread: runs what a signal asks for, outside the handler.
-fn watch(mut reader: PipeReader) {
+fn watch(mut reader: UnixStream) {
     let mut byte = [0u8];
     loop {
         match reader.read(&mut byte) {

@@ -6,8 +6,8 @@ use std::panic;
 use std::process::Command;
 
 use crate::__private::Outcome;
-use crate::App;
 use crate::entry::run_to_close;
+use crate::App;
 
 /// Set in a child process to the name of the one test it runs for real.
 const CHILD_TEST: &str = "CEMENT_TEST_CHILD";
@@ -48,10 +48,9 @@ fn run_in_app<R: Outcome>(options: TestOptions, body: impl FnOnce(&App) -> R) ->
         .exit_on_close(options.exit_on_close)
         .build();
     let ending = run_to_close(app, body);
-    if let Some(payload) = ending.panic
-        && !options.exit_on_close
-    {
-        panic::resume_unwind(payload);
+    match ending.panic {
+        Some(payload) if !options.exit_on_close => panic::resume_unwind(payload),
+        _ => {}
     }
     ending.code
 }

@@ -5,7 +5,7 @@
 
 use proc_macro2::{Delimiter, Group, Spacing, Span, TokenStream, TokenTree};
 
-use crate::function::{Function, Param, error_spanning};
+use crate::function::{error_spanning, Function, Param};
 use crate::options::{AttributeKind, Point};
 
 /// The parameters an accepted function takes, in order.
@@ -63,9 +63,8 @@ pub(crate) fn check(
             ),
         ));
     }
-    if kind == AttributeKind::Test
-        && let Some(test) = function.attrs.iter().find(|attr| is_test_attribute(attr))
-    {
+    let test_attribute = function.attrs.iter().find(|attr| is_test_attribute(attr));
+    if let (AttributeKind::Test, Some(test)) = (kind, test_attribute) {
         return Err(error_spanning(
             test.clone(),
             "`#[cement::test]` adds `#[test]` itself; remove this one",
@@ -138,17 +137,13 @@ fn check_params(
             format!("too many parameters: {accepted}"),
         ));
     }
-    if let Some(app) = types.first()
-        && !is_app_reference(app)
-    {
+    if let Some(app) = types.first().filter(|app| !is_app_reference(app)) {
         return Err(error_spanning(
             (*app).clone(),
             format!("expected `&App` here: {accepted}"),
         ));
     }
-    if let Some(signal) = types.get(1)
-        && !is_path_ending_in(signal, "Signal")
-    {
+    if let Some(signal) = types.get(1).filter(|ty| !is_path_ending_in(ty, "Signal")) {
         return Err(error_spanning(
             (*signal).clone(),
             format!("expected `Signal` here: {accepted}"),
@@ -178,11 +173,12 @@ fn is_test_attribute(attr: &TokenStream) -> bool {
 /// `macro_rules!` fragments): `(&App)` is `&App`.
 fn unwrap_type(ty: &TokenStream) -> Vec<TokenTree> {
     let trees: Vec<TokenTree> = ty.clone().into_iter().collect();
-    if let [TokenTree::Group(group)] = trees.as_slice()
-        && matches!(group.delimiter(), Delimiter::None | Delimiter::Parenthesis)
-        && !group.stream().is_empty()
-    {
-        return unwrap_type(&group.stream());
+    if let [TokenTree::Group(group)] = trees.as_slice() {
+        if matches!(group.delimiter(), Delimiter::None | Delimiter::Parenthesis)
+            && !group.stream().is_empty()
+        {
+            return unwrap_type(&group.stream());
+        }
     }
     trees
 }
@@ -198,11 +194,9 @@ fn is_app_reference(ty: &TokenStream) -> bool {
     }
     // An optional `'_`: a `'` joined to `_`.
     let rest = match rest {
-        [
-            TokenTree::Punct(quote),
-            TokenTree::Ident(lifetime),
-            rest @ ..,
-        ] if quote.as_char() == '\'' => {
+        [TokenTree::Punct(quote), TokenTree::Ident(lifetime), rest @ ..]
+            if quote.as_char() == '\'' =>
+        {
             if lifetime != "_" {
                 return false;
             }

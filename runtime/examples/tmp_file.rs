@@ -6,16 +6,14 @@
 
 use std::path::PathBuf;
 
-use cement::{App, cleanup};
+use cement::{cleanup, App};
 
 /// Where the App keeps the temp file's path, for the hook to find.
 struct TmpFile(PathBuf);
 
 #[cleanup(pre_close)]
 fn remove_tmp_file(app: &App) -> std::io::Result<()> {
-    if let Some(tmp) = app.get::<TmpFile>()
-        && tmp.0.exists()
-    {
+    if let Some(tmp) = app.get::<TmpFile>().filter(|tmp| tmp.0.exists()) {
         println!("removing tmp file: {}", tmp.0.display());
         std::fs::remove_file(&tmp.0)?;
     }

@@ -8,7 +8,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 
-use cement::__private::{DeclaredHook, inventory};
+use cement::__private::{inventory, DeclaredHook};
 use cement::{App, Hook};
 
 static LOG: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
@@ -326,9 +326,7 @@ fn run_hooks_run_on_every_run_in_order() {
     app.close();
     assert_eq!(
         events("run-twice"),
-        [
-            "pre_run", "body 1", "post_run", "pre_run", "body 2", "post_run"
-        ]
+        ["pre_run", "body 1", "post_run", "pre_run", "body 2", "post_run"]
     );
 }
 
