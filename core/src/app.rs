@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crate::deadline::{self, Progress, Running};
 use crate::hooks::{self, Hook, HookTable, PointRun};
+use crate::shutdown::{self, Shutdown};
 use crate::signals::Signal;
 use crate::{atexit, exit, signals};
 
@@ -69,6 +70,7 @@ struct Inner {
     close: Mutex<CloseState>,
     closed: Condvar,
     closing: Mutex<Closing>,
+    shutdown: Shutdown,
 }
 
 /// Where the close sequence is; a plain `Once` would deadlock when a hook calls
@@ -130,6 +132,7 @@ pub struct AppBuilder {
     exit_on_close: bool,
     catch_signals: bool,
     close_deadline: Option<Duration>,
+    shutdown_grace: Duration,
 }
 
 impl AppBuilder {
@@ -176,6 +179,26 @@ impl AppBuilder {
         self
     }
 
+    /// The longest a caught signal's close waits for a cooperating body to return
+    /// (default 10 s). A body cooperates once it has asked the App for its shutdown
+    /// state ([`App::is_shutdown_requested`], [`App::shutdown_token`], ...). If it
+    /// has not returned when the grace ends, that is reported on one line and the
+    /// App is closed beside it, from the signal-watching thread.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let app = cement::App::builder("myapp")
+    ///     .catch_signals(true)
+    ///     .shutdown_grace(Duration::from_secs(30))
+    ///     .build();
+    /// assert_eq!(app.shutdown_grace(), Duration::from_secs(30));
+    /// ```
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
+
     /// The App, not set up yet.
     ///
     /// ```
@@ -200,6 +223,7 @@ impl AppBuilder {
                 close: Mutex::new(CloseState::NotStarted),
                 closed: Condvar::new(),
                 closing: Mutex::default(),
+                shutdown: Shutdown::new(self.shutdown_grace),
             }),
         }
     }
@@ -231,6 +255,7 @@ impl App {
             exit_on_close: false,
             catch_signals: false,
             close_deadline: None,
+            shutdown_grace: shutdown::DEFAULT_GRACE,
         }
     }
 
@@ -259,6 +284,21 @@ impl App {
     /// ```
     pub fn catches_signals(&self) -> bool {
         self.inner.catch_signals
+    }
+
+    /// How long a caught signal's close waits for a cooperating body; see
+    /// [`AppBuilder::shutdown_grace`].
+    ///
+    /// ```
+    /// let app = cement::App::new("myapp");
+    /// assert_eq!(app.shutdown_grace(), std::time::Duration::from_secs(10));
+    /// ```
+    pub fn shutdown_grace(&self) -> Duration {
+        self.inner.shutdown.grace()
+    }
+
+    pub(crate) fn shutdown(&self) -> &Shutdown {
+        &self.inner.shutdown
     }
 
     /// Runs the `pre_setup` hooks and the `post_setup` hooks, once; later calls do
@@ -305,6 +345,12 @@ impl App {
     /// If `body` panics, the panic continues and the `post_run` hooks do not run; the
     /// App still closes when it is dropped.
     ///
+    /// A caught signal asks the body to stop ([`App::request_shutdown`]); a body that
+    /// cooperates is waited for, and close starts once it has returned. On the
+    /// signal path, if close had to start beside the body (it did not cooperate, or
+    /// its grace ran out), the body's thread does not come back from `run`: the
+    /// process ends from the signal-watching thread.
+    ///
     /// ```
     /// let app = cement::App::new("demo");
     /// let answer = app.run(|app| app.label().len());
@@ -314,7 +360,17 @@ impl App {
     pub fn run<R>(&self, body: impl FnOnce(&App) -> R) -> R {
         self.setup();
         self.run_hooks(Hook::PreRun, None);
-        let result = body(self);
+        let result = {
+            struct Running<'a>(&'a Shutdown);
+            impl Drop for Running<'_> {
+                fn drop(&mut self) {
+                    self.0.body_returned();
+                }
+            }
+            self.inner.shutdown.body_started();
+            let _running = Running(&self.inner.shutdown);
+            body(self)
+        };
         self.run_hooks(Hook::PostRun, None);
         result
     }
@@ -360,7 +416,11 @@ impl App {
             let mut state = lock(&self.inner.close);
             loop {
                 match *state {
-                    CloseState::Done(code) => return code,
+                    CloseState::Done(code) => {
+                        drop(state);
+                        self.inner.shutdown.wait_if_ended_by_signal_path();
+                        return code;
+                    }
                     CloseState::Running(thread) if thread == me => {
                         if !at_exit {
                             return self.exit_code();
@@ -396,6 +456,7 @@ impl App {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .retain(|live| !live.is(self) && live.0.strong_count() > 0);
+        self.inner.shutdown.wait_if_ended_by_signal_path();
         code
     }
 
@@ -530,10 +591,15 @@ impl App {
 
     /// A failure happened: the code becomes 1 unless a non-zero code was already set.
     pub(crate) fn fail(&self) {
+        self.set_code_unless_set(1);
+    }
+
+    /// The code becomes `code` unless a non-zero code was already set.
+    pub(crate) fn set_code_unless_set(&self, code: i32) {
         let _ = self
             .inner
             .exit_code
-            .compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire);
+            .compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire);
     }
 
     /// Registers `f` to run at `point`, after the hooks of lower weight and after

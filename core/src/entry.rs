@@ -19,7 +19,8 @@ pub(crate) struct Ending {
     pub(crate) panic: Option<Box<dyn Any + Send>>,
     /// The body returned `Err` (already reported on stderr).
     pub(crate) returned_err: bool,
-    /// A caught signal closed the App: the signal-watching thread ends the process.
+    /// A signal was caught or delivered: the status is the code, whatever
+    /// `exit_on_close` says.
     pub(crate) signalled: bool,
 }
 
@@ -62,6 +63,9 @@ pub struct MainOptions {
     pub catch_signals: bool,
     /// See [`AppBuilder::close_deadline`](crate::AppBuilder::close_deadline).
     pub close_deadline: Option<Duration>,
+    /// See [`AppBuilder::shutdown_grace`](crate::AppBuilder::shutdown_grace);
+    /// `None` keeps the default.
+    pub shutdown_grace: Option<Duration>,
 }
 
 /// The generated `main`.
@@ -72,16 +76,14 @@ pub fn run_main<R: Outcome>(options: MainOptions, body: impl FnOnce(&App) -> R) 
     if let Some(deadline) = options.close_deadline {
         builder = builder.close_deadline(deadline);
     }
-    let ending = run_to_close(builder.build(), body);
-    if ending.signalled {
-        // The body returned while a signal closed the App. The signal-watching thread
-        // ends the process with the signal's status as soon as that close is done;
-        // returning too would race it for the status (and run exit twice).
-        loop {
-            std::thread::park();
-        }
+    if let Some(grace) = options.shutdown_grace {
+        builder = builder.shutdown_grace(grace);
     }
-    if options.exit_on_close {
+    // On the signal path, if the signal-watching thread closes the App, `run` and
+    // `close` do not return here: that thread ends the process. What returns here
+    // closed the App on this thread.
+    let ending = run_to_close(builder.build(), body);
+    if options.exit_on_close || ending.signalled {
         return exit_status(ending.code);
     }
     if let Some(payload) = ending.panic {

@@ -39,8 +39,9 @@ pub enum Hook {
     PreClose,
     /// Step 3 of [`App::close`], after the App's deferred cleanups.
     PostClose,
-    /// When a caught signal arrives, before the close sequence. The exit code is
-    /// already 128 + the signal's number; a hook may set another.
+    /// When a caught signal arrives (or [`App::deliver_signal`]), before shutdown is
+    /// requested and before the close sequence. The exit code is already 128 + the
+    /// signal's number (unless a non-zero code was set); a hook may set another.
     Signal,
 }
 

@@ -12,6 +12,7 @@ mod defer;
 mod entry;
 mod exit;
 mod hooks;
+mod shutdown;
 mod signals;
 mod testing;
 
@@ -22,6 +23,7 @@ pub mod __private;
 pub use app::{App, AppBuilder, Deferred};
 pub use defer::{guard, Defer, DeferHandle, Guard};
 pub use hooks::Hook;
+pub use shutdown::{ShutdownRequested, ShutdownToken};
 pub use signals::Signal;
 
 #[cfg(test)]

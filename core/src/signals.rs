@@ -104,7 +104,6 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::app::{App, WeakApp};
-use crate::hooks::Hook;
 
 /// An App catches signals now (and has not finished closing).
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -219,11 +218,21 @@ fn on_signal(number: i32, index: usize) {
         }
         return;
     }
-    if CLOSING.load(Ordering::SeqCst) || PENDING.swap(number, Ordering::SeqCst) != 0 {
-        let message: &[u8] = match number {
-            libc::SIGINT => b"cement: SIGINT while closing: exiting at once with 130\n",
-            libc::SIGTERM => b"cement: SIGTERM while closing: exiting at once with 143\n",
-            _ => b"cement: SIGHUP while closing: exiting at once with 129\n",
+    let closing = CLOSING.load(Ordering::SeqCst);
+    if closing || PENDING.swap(number, Ordering::SeqCst) != 0 {
+        // A second signal (during the shutdown grace, or the signal hooks), or any
+        // signal once close has started.
+        let message: &[u8] = match (number, closing) {
+            (libc::SIGINT, true) => b"cement: SIGINT while closing: exiting at once with 130\n",
+            (libc::SIGTERM, true) => b"cement: SIGTERM while closing: exiting at once with 143\n",
+            (_, true) => b"cement: SIGHUP while closing: exiting at once with 129\n",
+            (libc::SIGINT, false) => {
+                b"cement: SIGINT while shutting down: exiting at once with 130\n"
+            }
+            (libc::SIGTERM, false) => {
+                b"cement: SIGTERM while shutting down: exiting at once with 143\n"
+            }
+            (_, false) => b"cement: SIGHUP while shutting down: exiting at once with 129\n",
         };
         // SAFETY: write(2) on stderr with a static buffer is async-signal-safe.
         unsafe { libc::write(libc::STDERR_FILENO, message.as_ptr().cast(), message.len()) };
@@ -253,7 +262,13 @@ fn watch(mut reader: UnixStream) {
             .as_ref()
             .and_then(WeakApp::upgrade);
         match app {
-            Some(app) => close_on_signal(&app, signal),
+            Some(app) => {
+                if let Some(code) = crate::shutdown::on_caught_signal(&app, signal) {
+                    let _ = std::io::stdout().flush();
+                    std::process::exit(code);
+                }
+                // A cooperating body returned: its thread closes and ends the process.
+            }
             // Closed between the handler and here: behave as before cement, which
             // the handler does itself for a signal that was ignored or handled.
             None if signal.was_default_before() => {
@@ -262,18 +277,4 @@ fn watch(mut reader: UnixStream) {
             None => {}
         }
     }
-}
-
-/// `signal` hooks, then the close sequence, then the end of the process with
-/// 128 + the signal's number, unless a `signal` hook set a code.
-fn close_on_signal(app: &App, signal: Signal) -> ! {
-    app.set_received_signal(signal);
-    // Set before any user code runs, so a close that another thread starts meanwhile
-    // (a body woken by a signal hook, returning) ends with it too. A `signal` hook may
-    // still set another code.
-    app.set_exit_code(signal.exit_code());
-    app.run_hooks(Hook::Signal, Some(signal));
-    let code = app.close();
-    let _ = std::io::stdout().flush();
-    std::process::exit(code)
 }

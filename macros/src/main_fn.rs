@@ -5,7 +5,8 @@
 //!     fn __cement_main(app: &App) -> Result<(), MyError> { /* the body */ }
 //!     ::cement::__private::run_main(
 //!         ::cement::__private::MainOptions {
-//!             label: "myapp", exit_on_close: true, catch_signals: true, close_deadline: None,
+//!             label: "myapp", exit_on_close: true, catch_signals: true,
+//!             close_deadline: None, shutdown_grace: None,
 //!         },
 //!         |app| __cement_main(app),
 //!     )
@@ -31,13 +32,8 @@ pub(crate) fn expand(
     let label = options::label_or_package_name(options.label.as_ref());
     let exit_on_close = options.exit_on_close;
     let catch_signals = options.catch_signals;
-    let close_deadline = match options.close_deadline_ms {
-        Some(ms) => {
-            let ms = u64::try_from(ms).expect("options checked it is positive");
-            quote!(::core::option::Option::Some(::core::time::Duration::from_millis(#ms)))
-        }
-        None => quote!(::core::option::Option::None),
-    };
+    let close_deadline = millis(options.close_deadline_ms);
+    let shutdown_grace = millis(options.shutdown_grace_ms);
     let vis = &function.vis;
     let body_fn = renamed(function);
     let body_name = body_name(function);
@@ -52,6 +48,7 @@ pub(crate) fn expand(
                 exit_on_close: #exit_on_close,
                 catch_signals: #catch_signals,
                 close_deadline: #close_deadline,
+                shutdown_grace: #shutdown_grace,
             },
             |app| {
                 let _ = app;
@@ -64,6 +61,17 @@ pub(crate) fn expand(
             #body_fn
             #run_main
         }
+    }
+}
+
+/// `Option<Duration>` from an option in milliseconds.
+fn millis(ms: Option<i32>) -> TokenStream {
+    match ms {
+        Some(ms) => {
+            let ms = u64::try_from(ms).expect("options checked it is positive");
+            quote!(::core::option::Option::Some(::core::time::Duration::from_millis(#ms)))
+        }
+        None => quote!(::core::option::Option::None),
     }
 }
 

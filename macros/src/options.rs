@@ -50,6 +50,8 @@ impl AttributeKind {
         const CATCH_SIGNALS: OptionSpec = OptionSpec::new("catch_signals", ValueKind::Bool);
         const CLOSE_DEADLINE_MS: OptionSpec =
             OptionSpec::new("close_deadline_ms", ValueKind::Positive);
+        const SHUTDOWN_GRACE_MS: OptionSpec =
+            OptionSpec::new("shutdown_grace_ms", ValueKind::Positive);
         const WEIGHT: OptionSpec = OptionSpec::new("weight", ValueKind::I32);
         const APP: OptionSpec = OptionSpec::new("app", ValueKind::Label);
         const EXPECT_EXIT: OptionSpec = OptionSpec::new("expect_exit", ValueKind::I32);
@@ -60,6 +62,7 @@ impl AttributeKind {
                 EXIT_ON_CLOSE,
                 CATCH_SIGNALS,
                 CLOSE_DEADLINE_MS,
+                SHUTDOWN_GRACE_MS,
                 CRATE,
             ],
             AttributeKind::Hook | AttributeKind::Cleanup => &[WEIGHT, APP, CRATE],
@@ -201,6 +204,8 @@ pub(crate) struct MainOptions {
     pub catch_signals: bool,
     /// `close_deadline_ms = N`: end the process if close takes longer.
     pub close_deadline_ms: Option<i32>,
+    /// `shutdown_grace_ms = N`: how long a caught signal's close waits for the body.
+    pub shutdown_grace_ms: Option<i32>,
     pub runtime: TokenStream,
 }
 
@@ -269,6 +274,7 @@ pub(crate) fn parse_main(args: TokenStream) -> syn::Result<MainOptions> {
         exit_on_close: parsed.bool("exit_on_close").unwrap_or(false),
         catch_signals: parsed.bool("catch_signals").unwrap_or(true),
         close_deadline_ms: parsed.int("close_deadline_ms"),
+        shutdown_grace_ms: parsed.int("shutdown_grace_ms"),
         runtime: parsed.runtime_path(),
     })
 }

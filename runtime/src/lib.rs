@@ -61,8 +61,8 @@
 //! | body returns `Err(e)` | once | 1 unless already non-zero; `Error: {e:?}` on stderr | 1, as std does |
 //! | body panics | once | 1 unless already non-zero | 101, the panic continues after close |
 //! | `std::process::exit(n)` anywhere | once, before the process ends | n | n |
-//! | SIGINT / SIGTERM / SIGHUP, `catch_signals` | `signal` hooks, then once | 128 + signal number, unless a `signal` hook set a code | same |
-//! | a second signal while closing | abandoned | 128 + signal number, at once | same |
+//! | SIGINT / SIGTERM / SIGHUP, `catch_signals` | `signal` hooks, then once, when a cooperating body has returned | 128 + signal number, unless a non-zero code was set or a `signal` hook set one | same |
+//! | a second signal while shutting down or closing | abandoned | 128 + signal number, at once | same |
 //! | close overruns `close_deadline_ms` | abandoned | the exit code, or 1 if it was 0 | same |
 //! | abort, SIGKILL, `panic = "abort"` | cannot run | | |
 //!
@@ -73,15 +73,66 @@
 //!   process at once with 128 + its number.
 //! - One App at a time catches signals: the first one set up with `catch_signals`.
 //!   Closing it restores the previous dispositions.
-//! - On the signal path the process ends from cement's signal-watching thread, so
-//!   `main`'s own destructors do not run; hooks and deferred cleanups do. Hook code
-//!   never runs inside the signal handler itself.
+//! - On the signal path, a body that cooperates (see [Stopping
+//!   gracefully](#stopping-gracefully)) returns first, and everything runs as on a
+//!   normal return: `main`'s destructors, close on `main`'s thread, atexit handlers.
+//!   A body that does not cooperate, or does not return within its grace, is closed
+//!   from cement's signal-watching thread, where the process then ends: `main`'s own
+//!   destructors do not run; hooks and deferred cleanups do. Hook code never runs
+//!   inside the signal handler itself.
 //! - `std::process::exit`, and `main` returning, close every App that was set up and
 //!   not closed, before the atexit handlers. A hook or deferred cleanup that calls
 //!   `std::process::exit` does not cut the close sequence short: the remaining hooks
 //!   and cleanups run, once each, before the atexit handlers.
 //! - A code outside `0..=255` goes to `std::process::exit`, where the platform
 //!   truncates it.
+//!
+//! # Stopping gracefully
+//!
+//! A caught signal does not stop the body: Rust cannot interrupt a thread. It runs
+//! the `signal` hooks, then *asks* the body to stop ([`App::request_shutdown`]); close
+//! waits for the body to return, so it never runs beside it. A worker loop asks
+//! between units of work:
+//!
+//! ```no_run
+//! use cement::{App, cleanup};
+//!
+//! #[cleanup(pre_close)]
+//! fn remove_scratch() -> std::io::Result<()> {
+//!     std::fs::remove_file("scratch.tmp")
+//! }
+//!
+//! #[cement::main(exit_on_close = true)]
+//! fn main(app: &App) -> std::io::Result<()> {
+//!     while !app.is_shutdown_requested() {
+//!         std::fs::write("scratch.tmp", "one batch")?; // never after `remove_scratch`
+//!     }
+//!     Ok(()) // SIGTERM: close runs now, here, and the status is 143
+//! }
+//! ```
+//!
+//! A body that has nothing to do but wait blocks in [`App::wait_for_shutdown`];
+//! threads take a [`ShutdownToken`]; async code awaits [`App::shutdown_requested`], a
+//! future tied to no runtime. [`App::deliver_signal`] runs the signal path without
+//! the OS, for tests.
+//!
+//! A body *cooperates* once anything has asked the App for its shutdown state (all
+//! of the above but `request_shutdown` and `deliver_signal`). On a caught signal:
+//!
+//! 1. the exit code becomes 128 + the signal's number unless a non-zero code is set;
+//! 2. the `signal` hooks run;
+//! 3. shutdown is requested: waiters wake, futures resolve;
+//! 4. a cooperating body is waited for: close starts when [`App::run`]'s body
+//!    returns, on the thread that ran it, or when the grace ends (10 s by default,
+//!    `shutdown_grace_ms`, [`AppBuilder::shutdown_grace`]), whichever is first.
+//!    Running out of grace is reported on one line, and close then runs from the
+//!    signal-watching thread. A body that does not cooperate is closed at once from
+//!    that thread;
+//! 5. the process ends with the code.
+//!
+//! A second signal at any point, the grace included, ends the process at once with
+//! 128 + its number. [`App::request_shutdown`] with no signal only asks: the body
+//! returns and close runs as on any return, with the code unchanged.
 //!
 //! # Scoped cleanup: [`Defer`] and [`defer!`]
 //!
@@ -125,7 +176,8 @@
 
 pub use cement_core::atexit;
 pub use cement_core::{
-    defer, guard, App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, Signal,
+    defer, guard, App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, ShutdownRequested,
+    ShutdownToken, Signal,
 };
 
 #[doc(hidden)]
@@ -171,8 +223,17 @@ pub use cement_core::__private;
 ///
 /// ## `catch_signals = bool`
 ///
-/// Default `true`: SIGINT, SIGTERM and SIGHUP run the `signal` hooks and the close
-/// sequence, then end the process with 128 + the signal number.
+/// Default `true`: SIGINT, SIGTERM and SIGHUP run the `signal` hooks, ask the body
+/// to stop, run the close sequence (once a cooperating body has returned), then end
+/// the process with 128 + the signal number. See [Stopping
+/// gracefully](crate#stopping-gracefully).
+///
+/// ## `shutdown_grace_ms = N`
+///
+/// Default 10 000. The longest a caught signal's close waits for a body that
+/// cooperates (one that asked for its shutdown state, e.g.
+/// [`App::is_shutdown_requested`]) to return; then it is reported and the App is
+/// closed beside it ([`AppBuilder::shutdown_grace`]). A positive integer.
 ///
 /// ## `close_deadline_ms = N`
 ///
@@ -204,6 +265,7 @@ pub use cement_core::__private;
 ///     let app = App::builder("myapp")
 ///         .exit_on_close(true)
 ///         .catch_signals(true)
+///         .shutdown_grace(std::time::Duration::from_secs(10))
 ///         .build();
 ///     app.setup();
 ///     if let Err(error) = app.run(body) {

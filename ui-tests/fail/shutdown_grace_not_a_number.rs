@@ -1,0 +1,2 @@
+#[cement::main(shutdown_grace_ms = "10s")]
+fn main() {}
