@@ -8,8 +8,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, Weak};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
+use crate::async_rt::AppRuntime;
 use crate::deadline::{self, Progress, Running};
-use crate::hooks::{self, Hook, HookTable, PointRun};
+use crate::hooks::{self, Hook, HookTable, PointRun, RuntimeFn};
 use crate::shutdown::{self, Shutdown};
 use crate::signals::Signal;
 use crate::{atexit, exit, signals};
@@ -71,6 +72,7 @@ struct Inner {
     closed: Condvar,
     closing: Mutex<Closing>,
     shutdown: Shutdown,
+    runtime: AppRuntime,
 }
 
 /// Where the close sequence is; a plain `Once` would deadlock when a hook calls
@@ -113,8 +115,9 @@ impl Closing {
     }
 }
 
+/// What one step of the close sequence runs.
 #[derive(Clone)]
-enum StepWork {
+pub(crate) enum StepWork {
     Hooks(Hook, Arc<PointRun>),
     Deferred(Arc<[Arc<DeferredSlot>]>),
 }
@@ -224,6 +227,7 @@ impl AppBuilder {
                 closed: Condvar::new(),
                 closing: Mutex::default(),
                 shutdown: Shutdown::new(self.shutdown_grace),
+                runtime: AppRuntime::default(),
             }),
         }
     }
@@ -322,9 +326,18 @@ impl App {
     /// # app.close();
     /// ```
     pub fn setup(&self) {
-        if self.inner.set_up.swap(true, Ordering::AcqRel) {
-            return;
+        if self.begin_setup() {
+            self.run_hooks(Hook::PreSetup, None);
+            self.run_hooks(Hook::PostSetup, None);
         }
+    }
+
+    /// What setup does before its hooks, once; whether this call is the one.
+    pub(crate) fn begin_setup(&self) -> bool {
+        if self.inner.set_up.swap(true, Ordering::AcqRel) {
+            return false;
+        }
+        self.inner.runtime.capture_current();
         self.collect_declared_hooks();
         LIVE_APPS
             .lock()
@@ -335,8 +348,7 @@ impl App {
         if self.inner.catch_signals {
             signals::start_catching(self);
         }
-        self.run_hooks(Hook::PreSetup, None);
-        self.run_hooks(Hook::PostSetup, None);
+        true
     }
 
     /// Runs the `pre_run` hooks, `body`, then the `post_run` hooks, and returns what
@@ -361,14 +373,7 @@ impl App {
         self.setup();
         self.run_hooks(Hook::PreRun, None);
         let result = {
-            struct Running<'a>(&'a Shutdown);
-            impl Drop for Running<'_> {
-                fn drop(&mut self) {
-                    self.0.body_returned();
-                }
-            }
-            self.inner.shutdown.body_started();
-            let _running = Running(&self.inner.shutdown);
+            let _running = self.inner.shutdown.body_running();
             body(self)
         };
         self.run_hooks(Hook::PostRun, None);
@@ -411,6 +416,26 @@ impl App {
     }
 
     fn close_from(&self, at_exit: bool) -> i32 {
+        match self.begin_close(at_exit) {
+            Ok(()) => {
+                while let Some((step, work)) = self.next_close_step() {
+                    match &work {
+                        StepWork::Hooks(point, hooks) => hooks.run(self, *point, None),
+                        StepWork::Deferred(slots) => self.run_deferred(slots),
+                    }
+                    self.close_step_done(step);
+                }
+                self.finish_close()
+            }
+            Err(code) => code,
+        }
+    }
+
+    /// Decides whether this call runs the close sequence (`Ok`), or returns at once
+    /// with the code (`Err`): close ran already, or another thread ran it while this
+    /// one waited, or a hook calls `close()` from inside the sequence. On `Ok`, the
+    /// caller runs the steps and then [`finish_close`](App::finish_close).
+    pub(crate) fn begin_close(&self, at_exit: bool) -> Result<(), i32> {
         let me = thread::current().id();
         let resuming = {
             let mut state = lock(&self.inner.close);
@@ -419,11 +444,11 @@ impl App {
                     CloseState::Done(code) => {
                         drop(state);
                         self.inner.shutdown.wait_if_ended_by_signal_path();
-                        return code;
+                        return Err(code);
                     }
                     CloseState::Running(thread) if thread == me => {
                         if !at_exit {
-                            return self.exit_code();
+                            return Err(self.exit_code());
                         }
                         break true;
                     }
@@ -447,7 +472,12 @@ impl App {
                 deadline::watch_close(self, deadline);
             }
         }
-        self.run_close_sequence();
+        self.collect_declared_hooks();
+        Ok(())
+    }
+
+    /// The end of close, after its steps: the final code, for every caller.
+    pub(crate) fn finish_close(&self) -> i32 {
         let code = self.exit_code();
         *lock(&self.inner.close) = CloseState::Done(code);
         self.inner.closed.notify_all();
@@ -460,43 +490,36 @@ impl App {
         code
     }
 
-    /// SPEC §3, steps 1 to 3, from where the sequence stands.
-    fn run_close_sequence(&self) {
-        self.collect_declared_hooks();
-        loop {
-            let (step, work) = {
-                let mut closing = lock(&self.inner.closing);
-                let step = closing.step;
-                let work = match &closing.work {
-                    Some(work) => work.clone(),
-                    None => {
-                        let work = match step {
-                            Closing::PRE_CLOSE => self.take_close_hooks(Hook::PreClose),
-                            Closing::DEFERRED => {
-                                let slots: Arc<[_]> =
-                                    lock(&self.inner.deferred).drain(..).collect();
-                                closing.deferred = slots.len();
-                                StepWork::Deferred(slots)
-                            }
-                            Closing::POST_CLOSE => self.take_close_hooks(Hook::PostClose),
-                            _ => return,
-                        };
-                        closing.work.insert(work).clone()
-                    }
-                };
-                (step, work)
-            };
-            match &work {
-                StepWork::Hooks(point, hooks) => hooks.run(self, *point, None),
-                StepWork::Deferred(slots) => self.run_deferred(slots),
+    /// SPEC §3, steps 1 to 3: the step the sequence stands at and what it runs, or
+    /// `None` once all ran. The caller runs it and then calls
+    /// [`close_step_done`](App::close_step_done).
+    pub(crate) fn next_close_step(&self) -> Option<(usize, StepWork)> {
+        let mut closing = lock(&self.inner.closing);
+        let step = closing.step;
+        if let Some(work) = &closing.work {
+            return Some((step, work.clone()));
+        }
+        let work = match step {
+            Closing::PRE_CLOSE => self.take_close_hooks(Hook::PreClose),
+            Closing::DEFERRED => {
+                let slots: Arc<[_]> = lock(&self.inner.deferred).drain(..).collect();
+                closing.deferred = slots.len();
+                StepWork::Deferred(slots)
             }
-            let mut closing = lock(&self.inner.closing);
-            // Unless a nested call (from `close_at_exit`) already finished this step.
-            if closing.step == step {
-                closing.step += 1;
-                let finished = closing.work.take();
-                closing.finished.extend(finished);
-            }
+            Closing::POST_CLOSE => self.take_close_hooks(Hook::PostClose),
+            _ => return None,
+        };
+        Some((step, closing.work.insert(work).clone()))
+    }
+
+    /// Step `step` of the close sequence has run.
+    pub(crate) fn close_step_done(&self, step: usize) {
+        let mut closing = lock(&self.inner.closing);
+        // Unless a nested call (from `close_at_exit`) already finished this step.
+        if closing.step == step {
+            closing.step += 1;
+            let finished = closing.work.take();
+            closing.finished.extend(finished);
         }
     }
 
@@ -622,15 +645,21 @@ impl App {
     where
         F: Fn(&App) + Send + Sync + 'static,
     {
+        self.register(point, weight, RuntimeFn::Sync(Box::new(f)));
+    }
+
+    /// Registers a run-time hook (see [`register_hook`](App::register_hook)); a
+    /// close hook registered once its step has started runs at once.
+    pub(crate) fn register(&self, point: Hook, weight: i32, f: RuntimeFn) {
         let step = match point {
             Hook::PreClose => Closing::PRE_CLOSE,
             Hook::PostClose => Closing::POST_CLOSE,
-            _ => return lock(&self.inner.hooks).register(point, weight, Box::new(f)),
+            _ => return lock(&self.inner.hooks).register(point, weight, f),
         };
         // Held while registering, so close cannot take the point's hooks in between.
         let closing = lock(&self.inner.closing);
         if !closing.started(step) {
-            return lock(&self.inner.hooks).register(point, weight, Box::new(f));
+            return lock(&self.inner.hooks).register(point, weight, f);
         }
         drop(closing);
         let number = lock(&self.inner.hooks).next_number();
@@ -675,7 +704,7 @@ impl App {
     }
 
     /// Runs the cleanups of `deferred` not run yet, last registered first.
-    fn run_deferred(&self, deferred: &[Arc<DeferredSlot>]) {
+    pub(crate) fn run_deferred(&self, deferred: &[Arc<DeferredSlot>]) {
         let _quiet = exit::QuietPanics::enter();
         for (index, slot) in deferred.iter().enumerate().rev() {
             self.run_deferred_slot(index + 1, slot);
@@ -740,9 +769,25 @@ impl App {
 
     /// Runs the hooks of `point` without holding the table's lock.
     pub(crate) fn run_hooks(&self, point: Hook, signal: Option<Signal>) {
-        let hooks = lock(&self.inner.hooks).take(point);
+        let hooks = self.take_hooks(point);
         hooks.run(self, point, signal);
+        self.restore_hooks(point, hooks);
+    }
+
+    /// The hooks of `point`, out of the table while they run.
+    pub(crate) fn take_hooks(&self, point: Hook) -> PointRun {
+        lock(&self.inner.hooks).take(point)
+    }
+
+    /// Puts back hooks taken by [`take_hooks`](App::take_hooks).
+    pub(crate) fn restore_hooks(&self, point: Hook, hooks: PointRun) {
         lock(&self.inner.hooks).restore(point, hooks);
+    }
+
+    /// The runtime async hooks run on.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    pub(crate) fn runtime(&self) -> &AppRuntime {
+        &self.inner.runtime
     }
 }
 

@@ -1,6 +1,6 @@
 //! What the generated `main` does: run an App from setup to close, then turn how it
 //! ended into the process status of SPEC §3, "Exit paths". `#[cement::test]` shares
-//! [`run_to_close`] (see `testing.rs`).
+//! [`run_to_close`] (see `testing.rs`); the async form is in `async_rt.rs`.
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
@@ -24,31 +24,48 @@ pub(crate) struct Ending {
     pub(crate) signalled: bool,
 }
 
+impl Ending {
+    /// How the body ended: an `Err` is reported and, like a panic, makes the code 1
+    /// unless it is already non-zero.
+    pub(crate) fn after_body(
+        app: &App,
+        outcome: Result<Result<(), String>, Box<dyn Any + Send>>,
+    ) -> Ending {
+        let mut ending = Ending {
+            code: 0,
+            panic: None,
+            returned_err: false,
+            signalled: false,
+        };
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(message)) => {
+                eprintln!("Error: {message}");
+                ending.returned_err = true;
+                app.fail();
+            }
+            Err(payload) => {
+                app.fail();
+                ending.panic = Some(payload);
+            }
+        }
+        ending
+    }
+
+    /// Close returned `code`.
+    pub(crate) fn closed(&mut self, app: &App, code: i32) {
+        self.code = code;
+        self.signalled = app.received_signal().is_some();
+    }
+}
+
 /// Setup, the body, close. A body that returns `Err` or panics sets the code to 1
 /// unless it is already non-zero; close runs in every case.
 pub(crate) fn run_to_close<R: Outcome>(app: App, body: impl FnOnce(&App) -> R) -> Ending {
     app.setup();
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| app.run(body).into_outcome()));
-    let mut ending = Ending {
-        code: 0,
-        panic: None,
-        returned_err: false,
-        signalled: false,
-    };
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(message)) => {
-            eprintln!("Error: {message}");
-            ending.returned_err = true;
-            app.fail();
-        }
-        Err(payload) => {
-            app.fail();
-            ending.panic = Some(payload);
-        }
-    }
-    ending.code = app.close();
-    ending.signalled = app.received_signal().is_some();
+    let mut ending = Ending::after_body(&app, outcome);
+    ending.closed(&app, app.close());
     ending
 }
 
@@ -68,8 +85,8 @@ pub struct MainOptions {
     pub shutdown_grace: Option<Duration>,
 }
 
-/// The generated `main`.
-pub fn run_main<R: Outcome>(options: MainOptions, body: impl FnOnce(&App) -> R) -> ExitCode {
+/// The App `#[cement::main]` runs.
+pub(crate) fn build_app(options: &MainOptions) -> App {
     let mut builder = App::builder(options.label)
         .exit_on_close(options.exit_on_close)
         .catch_signals(options.catch_signals);
@@ -79,10 +96,20 @@ pub fn run_main<R: Outcome>(options: MainOptions, body: impl FnOnce(&App) -> R) 
     if let Some(grace) = options.shutdown_grace {
         builder = builder.shutdown_grace(grace);
     }
+    builder.build()
+}
+
+/// The generated `main`.
+pub fn run_main<R: Outcome>(options: MainOptions, body: impl FnOnce(&App) -> R) -> ExitCode {
     // On the signal path, if the signal-watching thread closes the App, `run` and
     // `close` do not return here: that thread ends the process. What returns here
     // closed the App on this thread.
-    let ending = run_to_close(builder.build(), body);
+    let ending = run_to_close(build_app(&options), body);
+    status(&options, ending)
+}
+
+/// The process status for how the run ended (SPEC §3, "Exit paths").
+pub(crate) fn status(options: &MainOptions, ending: Ending) -> ExitCode {
     if options.exit_on_close || ending.signalled {
         return exit_status(ending.code);
     }

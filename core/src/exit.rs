@@ -50,6 +50,14 @@ pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Failure> {
         .map_err(|payload| Failure::Panicked(panic_message(&*payload)))
 }
 
+/// [`catch`], with panics kept quiet on this thread while `f` runs: for callers that
+/// cannot hold a [`QuietPanics`] across their own await points.
+#[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+pub(crate) fn catch_quietly<T>(f: impl FnOnce() -> T) -> Result<T, Failure> {
+    let _quiet = QuietPanics::enter();
+    catch(f)
+}
+
 /// The text of a panic payload (`&str` or `String`, as `panic!` makes them).
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {

@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::deadline::Running;
@@ -95,6 +97,28 @@ impl fmt::Display for Hook {
 /// turned into `Err(message)`. Signal hooks receive `Some(signal)`.
 pub(crate) type DeclaredFn = fn(&App, Option<Signal>) -> Result<(), String>;
 
+/// A boxed hook future: what an async hook returns for one run.
+pub type HookFuture<'a, T = ()> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What an async declared hook's generated wrapper calls.
+pub(crate) type DeclaredAsyncFn = for<'a> fn(&'a App) -> HookFuture<'a, Result<(), String>>;
+
+/// A declared hook's wrapper.
+#[derive(Clone, Copy)]
+pub(crate) enum DeclaredRun {
+    Sync(DeclaredFn),
+    // Only generated code makes these, with the `tokio` feature.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    Async(DeclaredAsyncFn),
+}
+
+/// A run-time hook's function.
+pub(crate) enum RuntimeFn {
+    Sync(Box<dyn Fn(&App) + Send + Sync>),
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    Async(Box<dyn for<'a> Fn(&'a App) -> HookFuture<'a> + Send + Sync>),
+}
+
 /// A hook declared with `#[cement::hook]` / `#[cleanup]`, collected at link time.
 /// Built only by generated code, through `cement::__private`.
 #[doc(hidden)]
@@ -103,7 +127,7 @@ pub struct DeclaredHook {
     pub(crate) weight: i32,
     pub(crate) path: &'static str,
     pub(crate) app: Option<&'static str>,
-    pub(crate) run: DeclaredFn,
+    pub(crate) run: DeclaredRun,
     /// Where the attribute is (file, line, column): the last tie-breaker, for two
     /// hooks with one path (a function nested in another's body), so that order never
     /// depends on link order.
@@ -125,7 +149,27 @@ impl DeclaredHook {
             weight,
             path,
             app,
-            run,
+            run: DeclaredRun::Sync(run),
+            location: ("", 0, 0),
+        }
+    }
+
+    /// Used by generated code only: an `async fn` hook (not at `signal`).
+    #[doc(hidden)]
+    #[cfg(feature = "tokio")]
+    pub const fn new_async(
+        point: Hook,
+        weight: i32,
+        path: &'static str,
+        app: Option<&'static str>,
+        run: for<'a> fn(&'a App) -> HookFuture<'a, Result<(), String>>,
+    ) -> Self {
+        DeclaredHook {
+            point,
+            weight,
+            path,
+            app,
+            run: DeclaredRun::Async(run),
             location: ("", 0, 0),
         }
     }
@@ -148,11 +192,11 @@ fn sort_declared(hooks: &mut [&'static DeclaredHook]) {
     hooks.sort_by_key(|hook| (hook.weight, hook.path, hook.location));
 }
 
-/// A hook registered with [`App::register_hook`].
-struct RuntimeHook {
+/// A hook registered with [`App::register_hook`] (or `register_async_hook`).
+pub(crate) struct RuntimeHook {
     /// Registration number, counted per App from 1; names the hook in reports.
     number: u64,
-    f: Box<dyn Fn(&App) + Send + Sync>,
+    f: RuntimeFn,
 }
 
 /// The hooks of one point.
@@ -173,12 +217,7 @@ pub(crate) struct HookTable {
 }
 
 impl HookTable {
-    pub(crate) fn register(
-        &mut self,
-        point: Hook,
-        weight: i32,
-        f: Box<dyn Fn(&App) + Send + Sync>,
-    ) {
+    pub(crate) fn register(&mut self, point: Hook, weight: i32, f: RuntimeFn) {
         let number = self.next_number();
         self.points[point.index()]
             .runtime
@@ -252,56 +291,109 @@ struct Cursor {
     in_bucket: AtomicUsize,
 }
 
+/// The next hook of a [`PointRun`] to run.
+pub(crate) enum Next<'a> {
+    Declared(&'static DeclaredHook),
+    RunTime(&'a RuntimeHook, i32),
+}
+
 impl PointRun {
-    /// Runs every hook not run yet, in SPEC order; a failing hook is reported and the
-    /// rest run. Called again from inside one of them on the same thread (a close
-    /// hook calling `std::process::exit`), it runs the rest from there, so none is
-    /// skipped and none runs twice: the cursor moves past each hook before it runs.
-    pub(crate) fn run(&self, app: &App, point: Hook, signal: Option<Signal>) {
-        let _quiet = exit::QuietPanics::enter();
+    /// The next hook in SPEC order, moving the cursor past it before it runs, so
+    /// that a walk resumed from inside a hook (a close hook calling
+    /// `std::process::exit`) skips none and runs none twice.
+    fn next(&self) -> Option<Next<'_>> {
         let cursor = &self.cursor;
         loop {
             let bucket = cursor.bucket.load(Ordering::Relaxed);
-            let Some((weight, hooks)) = self.runtime.get(bucket) else {
-                // At each weight, declared hooks go first; these weigh more than all.
-                self.run_declared(app, point, signal, None);
-                return;
-            };
-            if cursor.in_bucket.load(Ordering::Relaxed) == 0 {
-                self.run_declared(app, point, signal, Some(*weight));
+            let in_bucket = cursor.in_bucket.load(Ordering::Relaxed);
+            let current = self.runtime.get(bucket);
+            // At each weight, declared hooks go before the bucket's run-time hooks;
+            // past the last bucket, the declared hooks left weigh more than all.
+            if in_bucket == 0 {
+                let index = cursor.declared.load(Ordering::Relaxed);
+                if let Some(hook) = self.declared.get(index) {
+                    if current.map_or(true, |(weight, _)| hook.weight <= *weight) {
+                        cursor.declared.store(index + 1, Ordering::Relaxed);
+                        return Some(Next::Declared(hook));
+                    }
+                }
             }
-            loop {
-                let index = cursor.in_bucket.load(Ordering::Relaxed);
-                let Some(hook) = hooks.get(index) else { break };
-                cursor.in_bucket.store(index + 1, Ordering::Relaxed);
-                run_runtime(app, Running::RunTime(point, hook.number, *weight), &*hook.f);
+            let (weight, hooks) = current?;
+            if let Some(hook) = hooks.get(in_bucket) {
+                cursor.in_bucket.store(in_bucket + 1, Ordering::Relaxed);
+                return Some(Next::RunTime(hook, *weight));
             }
             cursor.bucket.store(bucket + 1, Ordering::Relaxed);
             cursor.in_bucket.store(0, Ordering::Relaxed);
         }
     }
 
-    /// Runs the declared hooks not run yet, up to `weight` (all, with `None`).
-    fn run_declared(&self, app: &App, point: Hook, signal: Option<Signal>, weight: Option<i32>) {
-        loop {
-            let index = self.cursor.declared.load(Ordering::Relaxed);
-            let Some(hook) = self.declared.get(index) else {
-                return;
-            };
-            if weight.is_some_and(|weight| hook.weight > weight) {
-                return;
+    /// Runs every hook not run yet, in SPEC order; a failing hook is reported and the
+    /// rest run. Async hooks are driven to completion on this thread (see
+    /// `async_rt::block_on`). Called again from inside one of them on the same
+    /// thread, it runs the rest from there.
+    pub(crate) fn run(&self, app: &App, point: Hook, signal: Option<Signal>) {
+        let _quiet = exit::QuietPanics::enter();
+        while let Some(next) = self.next() {
+            match next {
+                Next::Declared(hook) => run_declared(app, point, hook, signal),
+                Next::RunTime(hook, weight) => {
+                    run_runtime(app, Running::RunTime(point, hook.number, weight), &hook.f);
+                }
             }
-            self.cursor.declared.store(index + 1, Ordering::Relaxed);
-            run_declared(app, point, hook, signal);
+        }
+    }
+
+    /// [`run`](PointRun::run) for async code: each async hook is awaited before the
+    /// next starts, on the caller's runtime.
+    #[cfg(feature = "tokio")]
+    pub(crate) async fn run_async(&self, app: &App, point: Hook) {
+        while let Some(next) = self.next() {
+            let (running, failure) = match next {
+                Next::Declared(hook) => {
+                    let running = Running::Declared(point, hook.path);
+                    app.track(running);
+                    let outcome = match hook.run {
+                        DeclaredRun::Sync(run) => exit::catch_quietly(|| run(app, None)),
+                        DeclaredRun::Async(run) => crate::async_rt::catch(run(app)).await,
+                    };
+                    (running, failure_of(outcome))
+                }
+                Next::RunTime(hook, weight) => {
+                    let running = Running::RunTime(point, hook.number, weight);
+                    app.track(running);
+                    let outcome = match &hook.f {
+                        RuntimeFn::Sync(f) => exit::catch_quietly(|| f(app)),
+                        RuntimeFn::Async(f) => crate::async_rt::catch(f(app)).await,
+                    };
+                    (running, outcome.err())
+                }
+            };
+            if let Some(failure) = failure {
+                exit::report_failure(app, running, &failure);
+            }
         }
     }
 }
 
-/// Runs one run-time hook; a panic is reported and makes the code 1. The caller
-/// keeps panics quiet ([`exit::QuietPanics`]).
-pub(crate) fn run_runtime(app: &App, running: Running, f: &dyn Fn(&App)) {
+/// The failure in a declared hook's outcome, if any.
+fn failure_of(outcome: Result<Result<(), String>, Failure>) -> Option<Failure> {
+    match outcome {
+        Ok(Ok(())) => None,
+        Ok(Err(message)) => Some(Failure::Returned(message)),
+        Err(failure) => Some(failure),
+    }
+}
+
+/// Runs one run-time hook to completion on this thread; a panic is reported and
+/// makes the code 1. The caller keeps panics quiet ([`exit::QuietPanics`]).
+pub(crate) fn run_runtime(app: &App, running: Running, f: &RuntimeFn) {
     app.track(running);
-    if let Err(failure) = exit::catch(|| f(app)) {
+    let outcome = match f {
+        RuntimeFn::Sync(f) => exit::catch(|| f(app)),
+        RuntimeFn::Async(f) => crate::async_rt::block_on(app, f(app)),
+    };
+    if let Err(failure) = outcome {
         exit::report_failure(app, running, &failure);
     }
 }
@@ -309,12 +401,13 @@ pub(crate) fn run_runtime(app: &App, running: Running, f: &dyn Fn(&App)) {
 fn run_declared(app: &App, point: Hook, hook: &DeclaredHook, signal: Option<Signal>) {
     let running = Running::Declared(point, hook.path);
     app.track(running);
-    let failure = match exit::catch(|| (hook.run)(app, signal)) {
-        Ok(Ok(())) => return,
-        Ok(Err(message)) => Failure::Returned(message),
-        Err(failure) => failure,
+    let outcome = match hook.run {
+        DeclaredRun::Sync(run) => exit::catch(|| run(app, signal)),
+        DeclaredRun::Async(run) => crate::async_rt::block_on(app, run(app)),
     };
-    exit::report_failure(app, running, &failure);
+    if let Some(failure) = failure_of(outcome) {
+        exit::report_failure(app, running, &failure);
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,9 @@
 #![warn(missing_docs)]
 
 mod app;
+#[cfg_attr(feature = "tokio", path = "async_rt.rs")]
+#[cfg_attr(not(feature = "tokio"), path = "async_rt_off.rs")]
+mod async_rt;
 pub mod atexit;
 mod deadline;
 mod defer;
@@ -23,6 +26,8 @@ pub mod __private;
 pub use app::{App, AppBuilder, Deferred};
 pub use defer::{guard, Defer, DeferHandle, Guard};
 pub use hooks::Hook;
+#[cfg(feature = "tokio")]
+pub use hooks::HookFuture;
 pub use shutdown::{ShutdownRequested, ShutdownToken};
 pub use signals::Signal;
 

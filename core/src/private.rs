@@ -8,6 +8,11 @@ pub use inventory;
 pub use crate::entry::{exit_status, run_main, MainOptions};
 pub use crate::hooks::DeclaredHook;
 pub use crate::testing::{run_test, TestOptions};
+
+#[cfg(feature = "tokio")]
+pub use crate::async_rt::{run_async_main, run_async_test, BodyFuture, RuntimeOptions};
+#[cfg(feature = "tokio")]
+pub use crate::hooks::HookFuture;
 use crate::Signal;
 
 /// What a hook or a `#[cement::main]` body may return: `()` or `Result<(), E: Debug>`.

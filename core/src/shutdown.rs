@@ -102,14 +102,16 @@ impl Shutdown {
         }
     }
 
-    /// A body enters [`App::run`].
-    pub(crate) fn body_started(&self) {
+    /// A body enters [`App::run`]; it has left when the guard drops (it returned, or
+    /// it is unwinding).
+    pub(crate) fn body_running(&self) -> BodyRunning<'_> {
         lock(&self.bodies).running += 1;
+        BodyRunning(self)
     }
 
-    /// A body left [`App::run`] (returned or unwinding). If the signal path has taken
-    /// the end of the process over, this thread waits for it instead of going on.
-    pub(crate) fn body_returned(&self) {
+    /// A body left [`App::run`]. If the signal path has taken the end of the process
+    /// over, this thread waits for it instead of going on.
+    fn body_returned(&self) {
         let mut bodies = lock(&self.bodies);
         bodies.running -= 1;
         let ended = bodies.ended_by_signal_path;
@@ -126,6 +128,15 @@ impl Shutdown {
         if lock(&self.bodies).ended_by_signal_path && !ON_SIGNAL_PATH.with(Cell::get) {
             wait_for_the_process_to_end();
         }
+    }
+}
+
+/// A body in [`App::run`]; see [`Shutdown::body_running`].
+pub(crate) struct BodyRunning<'a>(&'a Shutdown);
+
+impl Drop for BodyRunning<'_> {
+    fn drop(&mut self) {
+        self.0.body_returned();
     }
 }
 

@@ -6,7 +6,7 @@ use std::panic;
 use std::process::Command;
 
 use crate::__private::Outcome;
-use crate::entry::run_to_close;
+use crate::entry::{run_to_close, Ending};
 use crate::App;
 
 /// Set in a child process to the name of the one test it runs for real.
@@ -27,14 +27,19 @@ pub struct TestOptions {
 
 /// Runs a `#[cement::test]` body.
 pub fn run_test<R: Outcome>(options: TestOptions, body: impl FnOnce(&App) -> R) {
+    run_test_with(options, |app| run_to_close(app, body));
+}
+
+/// Runs a test whose App `run` takes from setup to close (sync or async).
+pub(crate) fn run_test_with(options: TestOptions, run: impl FnOnce(App) -> Ending) {
     if !options.exit_on_close {
-        let code = run_in_app(options, body);
+        let code = run_in_app(options, run);
         check_code(code, options.expect_exit, "the App closed with exit code");
         return;
     }
     let name = test_name(options.path);
     if std::env::var(CHILD_TEST).as_deref() == Ok(name) {
-        let code = run_in_app(options, body);
+        let code = run_in_app(options, run);
         std::process::exit(code);
     }
     run_child(name, options.expect_exit);
@@ -43,11 +48,11 @@ pub fn run_test<R: Outcome>(options: TestOptions, body: impl FnOnce(&App) -> R) 
 /// Setup, body, close, as the generated `main` does, but without ending the process:
 /// returns the final exit code. A panicking body continues its panic after close,
 /// unless the App runs for real (`exit_on_close`), where it is code 1 as in `main`.
-fn run_in_app<R: Outcome>(options: TestOptions, body: impl FnOnce(&App) -> R) -> i32 {
+fn run_in_app(options: TestOptions, run: impl FnOnce(App) -> Ending) -> i32 {
     let app = App::builder(options.label)
         .exit_on_close(options.exit_on_close)
         .build();
-    let ending = run_to_close(app, body);
+    let ending = run(app);
     match ending.panic {
         Some(payload) if !options.exit_on_close => panic::resume_unwind(payload),
         _ => {}

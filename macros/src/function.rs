@@ -43,8 +43,9 @@ pub(crate) struct Function {
 }
 
 impl Function {
-    /// The function under another name, without its attributes, visibility and
-    /// qualifiers: the expansions nest it in the function they generate.
+    /// The function under another name, without its attributes and visibility and
+    /// with no qualifier but `async`: the expansions nest it in the function they
+    /// generate.
     pub(crate) fn renamed(&self, name: &Ident) -> TokenStream {
         let Function {
             fn_token,
@@ -55,8 +56,14 @@ impl Function {
         } = self;
         let output = self.output.as_ref().map(|ty| quote!(-> #ty));
         let where_clause = self.where_clause.as_ref().map(|(_, tokens)| tokens);
+        // `async` is the one qualifier an accepted function may have.
+        let asyncness = self
+            .qualifiers
+            .iter()
+            .find(|(keyword, _)| *keyword == "async")
+            .map(|(_, span)| Ident::new("async", *span));
         quote! {
-            #fn_token #name #generics #params_group #output #where_clause #body
+            #asyncness #fn_token #name #generics #params_group #output #where_clause #body
         }
     }
 }

@@ -43,26 +43,44 @@ pub(crate) fn expand(
             quote!(#name(app, #runtime::__private::delivered_signal(signal)))
         }
     };
-    let outcome = signature.at_output(quote!(#runtime::__private::Outcome::into_outcome(#call)));
+    let (new, outcome) = if signature.is_async.is_some() {
+        let outcome = quote!(#runtime::__private::Outcome::into_outcome(#call.await));
+        (
+            quote!(new_async),
+            quote!(::std::boxed::Box::pin(async move { #outcome })),
+        )
+    } else {
+        (
+            quote!(new),
+            quote!(#runtime::__private::Outcome::into_outcome(#call)),
+        )
+    };
+    let outcome = signature.at_output(outcome);
     // A named const rather than `const _`, which is not allowed in an impl block: a
     // function there (not detectable from its syntax when it has no `self`) then gets
     // one error, that its name is not in scope, instead of two.
     let registration = format_ident!("__CEMENT_HOOK_{}", name);
+    // A `signal` hook gets the signal; an async hook's wrapper takes only the App.
+    let closure = if signature.is_async.is_some() {
+        quote!(|app| #outcome,)
+    } else {
+        quote!(|app, signal| {
+            let _ = signal;
+            #outcome
+        },)
+    };
     quote! {
         #item
         #[doc(hidden)]
         #[allow(dead_code, non_upper_case_globals)]
         const #registration: () = {
         #runtime::__private::inventory::submit! {
-            #runtime::__private::DeclaredHook::new(
+            #runtime::__private::DeclaredHook::#new(
                 #runtime::Hook::#point,
                 #weight,
                 ::core::concat!(::core::module_path!(), "::", #path_name),
                 #app,
-                |app, signal| {
-                    let _ = signal;
-                    #outcome
-                },
+                #closure
             )
             .at(::core::file!(), ::core::line!(), ::core::column!())
         }

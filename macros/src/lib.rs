@@ -90,7 +90,11 @@ fn expand_main(args: Tokens, item: Tokens) -> Tokens {
         .map(|function| signature::check(kind, None, function));
     match (options, &function, signature) {
         (Ok(options), Ok(function), Some(Ok(signature))) => {
-            main_fn::expand(&options, function, &signature)
+            main_fn::expand(&options, function, &signature).unwrap_or_else(|error| {
+                let error = error.to_compile_error();
+                let fallback = main_fn::fallback(Some(function));
+                quote!(#error #fallback)
+            })
         }
         (options, _, signature) => {
             let error = first_errors([

@@ -27,7 +27,21 @@ pub(crate) fn expand(
     options: &MainOptions,
     function: &Function,
     signature: &Signature,
-) -> TokenStream {
+) -> syn::Result<TokenStream> {
+    if signature.is_async.is_none() {
+        let runtime_option = options
+            .current_thread
+            .map(|(_, span)| ("flavor", span))
+            .or(options
+                .worker_threads
+                .map(|(_, span)| ("worker_threads", span)));
+        if let Some((name, span)) = runtime_option {
+            return Err(syn::Error::new(
+                span,
+                format!("`{name}` applies to `async fn main` only; remove it or make `main` async"),
+            ));
+        }
+    }
     let runtime = &options.runtime;
     let label = options::label_or_package_name(options.label.as_ref());
     let exit_on_close = options.exit_on_close;
@@ -41,27 +55,55 @@ pub(crate) fn expand(
         Params::None => quote!(#body_name()),
         Params::App | Params::AppAndSignal => quote!(#body_name(app)),
     };
-    let run_main = signature.at_output(quote! {
-        #runtime::__private::run_main(
-            #runtime::__private::MainOptions {
-                label: #label,
-                exit_on_close: #exit_on_close,
-                catch_signals: #catch_signals,
-                close_deadline: #close_deadline,
-                shutdown_grace: #shutdown_grace,
-            },
-            |app| {
-                let _ = app;
-                #call
-            },
-        )
-    });
-    quote! {
+    let main_options = quote! {
+        #runtime::__private::MainOptions {
+            label: #label,
+            exit_on_close: #exit_on_close,
+            catch_signals: #catch_signals,
+            close_deadline: #close_deadline,
+            shutdown_grace: #shutdown_grace,
+        }
+    };
+    let run_main = if signature.is_async.is_some() {
+        let current_thread = matches!(options.current_thread, Some((true, _)));
+        let worker_threads = match options.worker_threads {
+            Some((threads, _)) => {
+                let threads = usize::try_from(threads).expect("options checked it is positive");
+                quote!(::core::option::Option::Some(#threads))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        quote! {
+            #runtime::__private::run_async_main(
+                #main_options,
+                #runtime::__private::RuntimeOptions {
+                    current_thread: #current_thread,
+                    worker_threads: #worker_threads,
+                },
+                |app| {
+                    let _ = app;
+                    ::std::boxed::Box::pin(#call)
+                },
+            )
+        }
+    } else {
+        quote! {
+            #runtime::__private::run_main(
+                #main_options,
+                |app| {
+                    let _ = app;
+                    #call
+                },
+            )
+        }
+    };
+    let run_main = signature.at_output(run_main);
+    Ok(quote! {
         #vis fn main() -> ::std::process::ExitCode {
             #body_fn
             #run_main
         }
-    }
+    })
 }
 
 /// `Option<Duration>` from an option in milliseconds.

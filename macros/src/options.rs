@@ -52,6 +52,8 @@ impl AttributeKind {
             OptionSpec::new("close_deadline_ms", ValueKind::Positive);
         const SHUTDOWN_GRACE_MS: OptionSpec =
             OptionSpec::new("shutdown_grace_ms", ValueKind::Positive);
+        const FLAVOR: OptionSpec = OptionSpec::new("flavor", ValueKind::Flavor);
+        const WORKER_THREADS: OptionSpec = OptionSpec::new("worker_threads", ValueKind::Positive);
         const WEIGHT: OptionSpec = OptionSpec::new("weight", ValueKind::I32);
         const APP: OptionSpec = OptionSpec::new("app", ValueKind::Label);
         const EXPECT_EXIT: OptionSpec = OptionSpec::new("expect_exit", ValueKind::I32);
@@ -63,6 +65,8 @@ impl AttributeKind {
                 CATCH_SIGNALS,
                 CLOSE_DEADLINE_MS,
                 SHUTDOWN_GRACE_MS,
+                FLAVOR,
+                WORKER_THREADS,
                 CRATE,
             ],
             AttributeKind::Hook | AttributeKind::Cleanup => &[WEIGHT, APP, CRATE],
@@ -113,6 +117,8 @@ enum ValueKind {
     Positive,
     /// A path written as a string literal: `crate = "my_cement"`.
     Path,
+    /// A tokio runtime flavor: `"multi_thread"` or `"current_thread"`.
+    Flavor,
 }
 
 impl ValueKind {
@@ -132,12 +138,19 @@ impl ValueKind {
             ValueKind::Path => {
                 format!("`{name}` takes a path in a string literal, like `{name} = \"my_cement\"`")
             }
+            ValueKind::Flavor => {
+                format!(
+                    "`{name}` takes \"multi_thread\" or \"current_thread\", as `#[tokio::main]`"
+                )
+            }
         }
     }
 }
 
 /// A checked option value.
 enum Value {
+    /// `flavor = "current_thread"` (`true`) or `"multi_thread"`.
+    CurrentThread(bool),
     /// A string literal, as a token to emit.
     Str(Literal),
     Bool(bool),
@@ -149,13 +162,22 @@ enum Value {
 /// The parsed contents of an attribute's parentheses.
 struct Parsed {
     point: Option<Ident>,
-    values: Vec<(&'static str, Value)>,
+    /// Each option's name, where its key is written, and its value.
+    values: Vec<(&'static str, Span, Value)>,
 }
 
 impl Parsed {
     fn take(&mut self, name: &str) -> Option<Value> {
-        let index = self.values.iter().position(|(key, _)| *key == name)?;
-        Some(self.values.remove(index).1)
+        let index = self.values.iter().position(|(key, _, _)| *key == name)?;
+        Some(self.values.remove(index).2)
+    }
+
+    /// Where option `name`'s key is written, if it is given.
+    fn span(&self, name: &str) -> Option<Span> {
+        self.values
+            .iter()
+            .find(|(key, _, _)| *key == name)
+            .map(|(_, span, _)| *span)
     }
 
     fn string(&mut self, name: &str) -> Option<Literal> {
@@ -206,6 +228,10 @@ pub(crate) struct MainOptions {
     pub close_deadline_ms: Option<i32>,
     /// `shutdown_grace_ms = N`: how long a caught signal's close waits for the body.
     pub shutdown_grace_ms: Option<i32>,
+    /// `flavor = "current_thread"` (`true`), for an `async fn main`; where it is written.
+    pub current_thread: Option<(bool, Span)>,
+    /// `worker_threads = N`, for an `async fn main`; where it is written.
+    pub worker_threads: Option<(i32, Span)>,
     pub runtime: TokenStream,
 }
 
@@ -269,7 +295,23 @@ pub(crate) struct HookOptions {
 
 pub(crate) fn parse_main(args: TokenStream) -> syn::Result<MainOptions> {
     let mut parsed = parse(AttributeKind::Main, args)?;
+    let flavor_span = parsed.span("flavor");
+    let current_thread = match parsed.take("flavor") {
+        Some(Value::CurrentThread(yes)) => flavor_span.map(|span| (yes, span)),
+        _ => None,
+    };
+    let threads_span = parsed.span("worker_threads");
+    let worker_threads = parsed.int("worker_threads").zip(threads_span);
+    if let (Some((true, _)), Some((_, span))) = (current_thread, worker_threads) {
+        return Err(syn::Error::new(
+            span,
+            "`worker_threads` needs the `multi_thread` runtime flavor; remove it or use \
+             `flavor = \"multi_thread\"`",
+        ));
+    }
     Ok(MainOptions {
+        current_thread,
+        worker_threads,
         label: parsed.string("label"),
         exit_on_close: parsed.bool("exit_on_close").unwrap_or(false),
         catch_signals: parsed.bool("catch_signals").unwrap_or(true),
@@ -312,11 +354,11 @@ fn parse(kind: AttributeKind, args: TokenStream) -> syn::Result<Parsed> {
         } else {
             Some(parse_point(kind, input)?)
         };
-        let mut values: Vec<(&'static str, Value)> = Vec::new();
+        let mut values: Vec<(&'static str, Span, Value)> = Vec::new();
         while !input.is_empty() {
             let key = input.call(Ident::parse_any)?;
             let spec = find_option(kind, &key)?;
-            if values.iter().any(|(name, _)| *name == spec.name) {
+            if values.iter().any(|(name, _, _)| *name == spec.name) {
                 return Err(syn::Error::new(
                     key.span(),
                     format!(
@@ -336,7 +378,7 @@ fn parse(kind: AttributeKind, args: TokenStream) -> syn::Result<Parsed> {
             }
             input.parse::<Token![=]>()?;
             let value = parse_value(spec, input)?;
-            values.push((spec.name, value));
+            values.push((spec.name, key.span(), value));
             if input.is_empty() {
                 break;
             }
@@ -451,6 +493,14 @@ fn parse_value(spec: OptionSpec, input: ParseStream) -> syn::Result<Value> {
                 return Err(wrong_type());
             }
             Ok(Value::Int(value))
+        }
+        ValueKind::Flavor => {
+            let lit: LitStr = syn::parse2(tokens.clone()).map_err(|_| wrong_type())?;
+            match lit.value().as_str() {
+                "current_thread" => Ok(Value::CurrentThread(true)),
+                "multi_thread" => Ok(Value::CurrentThread(false)),
+                _ => Err(syn::Error::new(lit.span(), spec.kind.expected(spec.name))),
+            }
         }
         ValueKind::Path => {
             let lit: LitStr = syn::parse2(tokens.clone()).map_err(|_| wrong_type())?;

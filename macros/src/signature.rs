@@ -22,6 +22,9 @@ pub(crate) struct Signature {
     /// Where the return type is written (or the name, when it is absent): the span
     /// of errors about what it returns, such as an `E` that is not `Debug`.
     pub output_span: Span,
+    /// Where `async` is written, for an `async fn` (accepted with the `tokio`
+    /// feature).
+    pub is_async: Option<Span>,
 }
 
 impl Signature {
@@ -70,11 +73,40 @@ pub(crate) fn check(
             "`#[cement::test]` adds `#[test]` itself; remove this one",
         ));
     }
-    if let Some((keyword, span)) = function.qualifiers.first() {
-        return Err(syn::Error::new(
-            *span,
-            format!("`{name}` does not accept `{keyword}` functions; remove `{keyword}`"),
+    if let Some(tokio) = function.attrs.iter().find(|attr| is_tokio_entry(attr)) {
+        return Err(error_spanning(
+            tokio.clone(),
+            format!(
+                "`{name}` builds the tokio runtime itself; remove this attribute (its \
+                 `flavor` and `worker_threads` options go on `{name}`)"
+            ),
         ));
+    }
+    let mut is_async = None;
+    for (keyword, span) in &function.qualifiers {
+        if *keyword != "async" {
+            return Err(syn::Error::new(
+                *span,
+                format!("`{name}` does not accept `{keyword}` functions; remove `{keyword}`"),
+            ));
+        }
+        if point == Some(Point::Signal) {
+            return Err(syn::Error::new(
+                *span,
+                "`signal` hooks cannot be `async`: they run on the signal-watching thread, \
+                 outside any runtime; remove `async`",
+            ));
+        }
+        if !cfg!(feature = "tokio") {
+            return Err(syn::Error::new(
+                *span,
+                format!(
+                    "`{name}` on an `async fn` needs cement's `tokio` feature: \
+                     `cement = {{ version = \"..\", features = [\"tokio\"] }}`"
+                ),
+            ));
+        }
+        is_async = Some(*span);
     }
     if let Some((what, span)) = function.first_generic {
         return Err(syn::Error::new(
@@ -99,6 +131,7 @@ pub(crate) fn check(
     Ok(Signature {
         params,
         output_span,
+        is_async,
     })
 }
 
@@ -167,6 +200,26 @@ fn is_test_attribute(attr: &TokenStream) -> bool {
     };
     let inner: Vec<TokenTree> = group.stream().into_iter().collect();
     matches!(inner.as_slice(), [TokenTree::Ident(ident)] if ident == "test")
+}
+
+/// `#[tokio::main]` or `#[tokio::test]`, with or without options.
+fn is_tokio_entry(attr: &TokenStream) -> bool {
+    let Some(TokenTree::Group(group)) = attr.clone().into_iter().nth(1) else {
+        return false;
+    };
+    let path: Vec<String> = group
+        .stream()
+        .into_iter()
+        .take_while(|tree| !matches!(tree, TokenTree::Group(_)))
+        .map(|tree| tree.to_string())
+        .collect();
+    matches!(
+        path.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice(),
+        ["tokio", ":", ":", "main" | "test"] | [":", ":", "tokio", ":", ":", "main" | "test"]
+    )
 }
 
 /// A type's tokens without wrapping parentheses or invisible groups (from

@@ -43,8 +43,16 @@ pub(crate) fn expand(
         Params::None => quote!(#body_name()),
         Params::App | Params::AppAndSignal => quote!(#body_name(app)),
     };
+    let (run, call) = if signature.is_async.is_some() {
+        (
+            quote!(run_async_test),
+            quote!(::std::boxed::Box::pin(#call)),
+        )
+    } else {
+        (quote!(run_test), call)
+    };
     let run_test = signature.at_output(quote! {
-        #runtime::__private::run_test(
+        #runtime::__private::#run(
             #runtime::__private::TestOptions {
                 label: #label,
                 exit_on_close: #exit_on_close,

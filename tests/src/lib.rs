@@ -109,6 +109,23 @@ impl Running {
         );
     }
 
+    /// Reads stdout until a line starting with `prefix` arrives; returns the rest of
+    /// that line.
+    pub fn wait_for_prefix(&mut self, prefix: &str) -> String {
+        for next in self.lines.by_ref() {
+            let next = next.expect("read the fixture's stdout");
+            let rest = next.strip_prefix(prefix).map(str::to_owned);
+            self.seen.push(next);
+            if let Some(rest) = rest {
+                return rest;
+            }
+        }
+        panic!(
+            "the fixture ended before printing a line starting with {prefix:?}; it printed {:?}",
+            self.seen
+        );
+    }
+
     /// Sends `signal` (`TERM`, `INT`, ...) with `kill`.
     pub fn send(&self, signal: &str) {
         let status = Command::new("kill")

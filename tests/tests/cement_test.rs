@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Every fixture test and the verdict it must get.
-const VERDICTS: [(&str, Verdict); 13] = [
+const VERDICTS: [(&str, Verdict); 17] = [
     ("passes_when_the_app_ends_with_0", Verdict::Pass),
     ("passes_when_an_err_body_expects_1", Verdict::Pass),
     ("passes_when_the_code_set_is_expected", Verdict::Pass),
@@ -43,10 +43,26 @@ const VERDICTS: [(&str, Verdict); 13] = [
         "passes_with_the_package_name_as_its_default_label",
         Verdict::Pass,
     ),
+    (
+        "asynchronous::passes_when_the_async_app_ends_with_0",
+        Verdict::Pass,
+    ),
+    (
+        "asynchronous::fails_when_the_async_app_gets_sigterm_but_0_is_expected",
+        Verdict::Fail,
+    ),
+    (
+        "asynchronous::passes_when_an_async_hook_sets_the_expected_code",
+        Verdict::Pass,
+    ),
+    (
+        "asynchronous::passes_when_the_async_child_really_exits_with_4",
+        Verdict::Pass,
+    ),
 ];
 
 /// The labels whose `pre_close` hook must have run: all but the ignored test's.
-const CLOSED: [&str; 12] = [
+const CLOSED: [&str; 16] = [
     "ends_with_0",
     "err_expects_1",
     "set_code_3",
@@ -59,6 +75,10 @@ const CLOSED: [&str; 12] = [
     "hook_sets_6",
     "child_panics",
     "cement-test-fixture",
+    "async_ends_with_0",
+    "async_signalled",
+    "async_hook_sets_6",
+    "async_real_exit_4",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +117,7 @@ fn run_fixture(markers: &str, args: &[&str]) -> (String, PathBuf) {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    // Two tests must fail, so cargo must report failure.
+    // Three tests must fail, so cargo must report failure.
     assert!(!output.status.success(), "{text}");
     (text, markers)
 }
@@ -128,6 +148,10 @@ fn assert_failure_messages(output: &str) {
     );
     assert!(
         output.contains("the child process exited with 5, expected 4 (`expect_exit`)"),
+        "{output}"
+    );
+    assert!(
+        output.contains("the App closed with exit code 143, expected 0 (`expect_exit`)"),
         "{output}"
     );
     // The child's own output is shown: its close ran there.

@@ -99,3 +99,37 @@ fn set_8_for_the_default_label(app: &App) {
 fn passes_with_the_package_name_as_its_default_label(app: &App) {
     assert_eq!(app.label(), "cement-test-fixture");
 }
+
+/// `#[cement::test] async fn`, on a current-thread runtime as `#[tokio::test]`.
+mod asynchronous {
+    use cement::{App, Signal, cleanup};
+
+    #[cleanup(pre_close, app = "async_hook_sets_6")]
+    async fn set_6(app: &App) {
+        tokio::task::yield_now().await;
+        app.set_exit_code(6);
+    }
+
+    #[cement::test(label = "async_ends_with_0")]
+    async fn passes_when_the_async_app_ends_with_0(app: &App) {
+        tokio::task::yield_now().await;
+        let flavor = tokio::runtime::Handle::current().runtime_flavor();
+        assert_eq!(flavor, tokio::runtime::RuntimeFlavor::CurrentThread);
+        assert_eq!(app.label(), "async_ends_with_0");
+    }
+
+    #[cement::test(label = "async_signalled")]
+    async fn fails_when_the_async_app_gets_sigterm_but_0_is_expected(app: &App) {
+        app.deliver_signal(Signal::TERM);
+        app.shutdown_requested().await;
+    }
+
+    #[cement::test(label = "async_hook_sets_6", expect_exit = 6)]
+    async fn passes_when_an_async_hook_sets_the_expected_code() {}
+
+    #[cement::test(label = "async_real_exit_4", exit_on_close = true, expect_exit = 4)]
+    async fn passes_when_the_async_child_really_exits_with_4(app: &App) {
+        tokio::task::yield_now().await;
+        app.set_exit_code(4);
+    }
+}

@@ -1,0 +1,2 @@
+#[cement::main(flavor = "current_thread")]
+fn main() {}

@@ -1,0 +1,2 @@
+#[cement::main(flavor = "single_thread")]
+async fn main() {}

@@ -1,0 +1,3 @@
+#[cement::main]
+#[tokio::main]
+async fn main() {}

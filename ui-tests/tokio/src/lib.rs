@@ -1,0 +1,1 @@
+//! trybuild cases for the `tokio` feature; see `tests/ui.rs`.
