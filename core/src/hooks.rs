@@ -97,7 +97,21 @@ impl fmt::Display for Hook {
 /// turned into `Err(message)`. Signal hooks receive `Some(signal)`.
 pub(crate) type DeclaredFn = fn(&App, Option<Signal>) -> Result<(), String>;
 
-/// A boxed hook future: what an async hook returns for one run.
+/// A boxed hook future: what an async hook registered with `App::register_async_hook`
+/// returns for one run (feature `tokio`). It may borrow the App.
+///
+#[cfg_attr(feature = "tokio", doc = "```")]
+#[cfg_attr(not(feature = "tokio"), doc = "```ignore")]
+/// use cement::{App, Hook, HookFuture};
+///
+/// fn flush(app: &App) -> HookFuture<'_> {
+///     Box::pin(async move { println!("{} flushed", app.label()) })
+/// }
+///
+/// let app = App::new("demo");
+/// app.register_async_hook(Hook::PreClose, 0, flush);
+/// app.close();
+/// ```
 pub type HookFuture<'a, T = ()> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// What an async declared hook's generated wrapper calls.

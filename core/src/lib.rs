@@ -25,9 +25,7 @@ pub mod __private;
 
 pub use app::{App, AppBuilder, Deferred};
 pub use defer::{guard, Defer, DeferHandle, Guard};
-pub use hooks::Hook;
-#[cfg(feature = "tokio")]
-pub use hooks::HookFuture;
+pub use hooks::{Hook, HookFuture};
 pub use shutdown::{ShutdownRequested, ShutdownToken};
 pub use signals::Signal;
 

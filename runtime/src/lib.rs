@@ -134,6 +134,21 @@
 //! 128 + its number. [`App::request_shutdown`] with no signal only asks: the body
 //! returns and close runs as on any return, with the code unchanged.
 //!
+//! # Async programs (feature `tokio`)
+//!
+//! `cement = { version = "..", features = ["tokio"] }` (off by default: without it
+//! nothing of tokio is built) lets `#[cement::main]`, `#[cement::test]`,
+//! `#[cleanup]` and `#[cement::hook]` take an `async fn`. `#[cement::main] async fn`
+//! builds the runtime (`flavor`, `worker_threads` as `#[tokio::main]`), and a server
+//! stops gracefully on Ctrl-C by taking [`App::shutdown_requested`] as its shutdown
+//! future (`axum::serve(..).with_graceful_shutdown(app.shutdown_requested())`); see
+//! `examples/graceful_server.rs`. Async hooks run in the one order with sync hooks,
+//! each awaited before the next starts, on the App's runtime: the one
+//! `#[cement::main]` built, else the runtime current when `setup()` ran, else a
+//! current-thread runtime cement starts for the close. Their failures are isolated
+//! and reported as sync hooks' are. `App::setup_async`, `run_async`, `close_async`
+//! and `register_async_hook` are the forms without macros.
+//!
 //! # Scoped cleanup: [`Defer`] and [`defer!`]
 //!
 //! The `cleanup` package's `with defer() as d:` is a local [`Defer`]: closures
@@ -176,8 +191,8 @@
 
 pub use cement_core::atexit;
 pub use cement_core::{
-    defer, guard, App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, ShutdownRequested,
-    ShutdownToken, Signal,
+    defer, guard, App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, HookFuture,
+    ShutdownRequested, ShutdownToken, Signal,
 };
 
 #[doc(hidden)]
@@ -203,8 +218,10 @@ pub use cement_core::__private;
 ///
 /// The function takes no parameters or one `&App`, and returns `()` or
 /// `Result<(), E>` with `E: Debug` (written as a path ending in `Result`, like
-/// `std::io::Result<()>`). It may not be `async`, `const`, `unsafe`, `extern` or
-/// generic.
+/// `std::io::Result<()>`). It may be `async` with the `tokio` feature (see [Async
+/// main](#async-main-feature-tokio)); it may not be `const`, `unsafe`, `extern` or
+/// generic, or sit on top of `#[tokio::main]` (remove that: this attribute builds the
+/// runtime).
 ///
 /// # Options
 ///
@@ -247,6 +264,12 @@ pub use cement_core::__private;
 /// (`my_cement = { package = "cement", .. }` → `crate = "my_cement"`). Default
 /// `::cement`.
 ///
+/// ## `flavor = "multi_thread" | "current_thread"`, `worker_threads = N`
+///
+/// For an `async fn main` only, as `#[tokio::main]` has them: the runtime's flavor
+/// (default `multi_thread`) and, for `multi_thread`, its number of worker threads
+/// (default: one per core).
+///
 /// # Equivalent code without the macro
 ///
 /// Roughly (the generated code also catches a panicking body, closes, and then lets
@@ -278,6 +301,62 @@ pub use cement_core::__private;
 ///     ExitCode::from(code as u8)
 /// }
 /// ```
+///
+/// # Async main (feature `tokio`)
+///
+/// With `cement = { version = "..", features = ["tokio"] }`, `main` may be an `async
+/// fn` with the same parameters and returns. The generated `main` builds a tokio
+/// runtime, runs setup, awaits the body, closes on that runtime (async hooks are
+/// awaited there, each before the next starts), then shuts the runtime down (tasks
+/// still pending are dropped) before the process ends. Every exit path above holds;
+/// the body stops gracefully by awaiting [`App::shutdown_requested`].
+///
+#[cfg_attr(feature = "tokio", doc = "```")]
+#[cfg_attr(not(feature = "tokio"), doc = "```ignore")]
+/// use cement::{App, cleanup};
+///
+/// #[cleanup(pre_close)]
+/// async fn flush(app: &App) -> std::io::Result<()> {
+///     tokio::task::yield_now().await; // a network flush, say
+///     println!("{} flushed", app.label());
+///     Ok(())
+/// }
+///
+/// #[cement::main(flavor = "current_thread", exit_on_close = true)]
+/// async fn main(app: &App) {
+///     let stop = app.shutdown_requested();
+///     app.request_shutdown(); // what Ctrl-C does
+///     stop.await; // with axum: `.with_graceful_shutdown(app.shutdown_requested())`
+/// }
+/// ```
+///
+/// Equivalent code without the macro:
+///
+#[cfg_attr(feature = "tokio", doc = "```")]
+#[cfg_attr(not(feature = "tokio"), doc = "```ignore")]
+/// use cement::App;
+/// use std::process::ExitCode;
+///
+/// async fn body(app: &App) {
+///     app.shutdown_requested().await;
+/// }
+///
+/// fn main() -> ExitCode {
+///     let runtime = tokio::runtime::Builder::new_current_thread()
+///         .enable_all()
+///         .build()
+///         .unwrap();
+///     let app = App::builder("myapp").exit_on_close(true).catch_signals(true).build();
+///     let code = runtime.block_on(async {
+///         app.setup_async().await; // the App's runtime is this one
+///         # app.request_shutdown();
+///         app.run_async(body(&app)).await;
+///         app.close_async().await
+///     });
+///     drop(runtime);
+///     ExitCode::from(code as u8)
+/// }
+/// ```
 pub use cement_macros::main;
 
 /// Declares a hook, run by every [`App`] (or the one named by `app = "..."`) at a
@@ -306,8 +385,9 @@ pub use cement_macros::main;
 /// a `signal` hook takes `(&App, Signal)`. It returns `()` or `Result<(), E>` with
 /// `E: Debug` (written as a path ending in `Result`); an `Err` or a panic is reported
 /// on one line of stderr, sets the exit code to 1 unless it is already non-zero, and
-/// does not stop the other hooks. It may not be a method, `async`, `const`,
-/// `unsafe`, `extern` or generic.
+/// does not stop the other hooks. With the `tokio` feature it may be an `async fn`
+/// (at every point but `signal`), awaited in the one hook order on the App's
+/// runtime. It may not be a method, `const`, `unsafe`, `extern` or generic.
 ///
 /// Hooks are collected when the program is linked, from every linked crate. A crate
 /// whose only use is its hooks (a plugin) must be named once so that the linker keeps
@@ -341,6 +421,21 @@ pub use cement_macros::main;
 /// let app = App::new("myapp");
 /// app.register_hook(Hook::PostSetup, 0, |app: &App| {
 ///     println!("{} is set up", app.label());
+/// });
+/// app.setup();
+/// app.close();
+/// ```
+///
+/// An async hook, `#[cement::hook(post_setup)] async fn announce(app: &App)`, is
+/// registered at run time with `register_async_hook` (feature `tokio`):
+///
+#[cfg_attr(feature = "tokio", doc = "```")]
+#[cfg_attr(not(feature = "tokio"), doc = "```ignore")]
+/// use cement::{App, Hook};
+///
+/// let app = App::new("myapp");
+/// app.register_async_hook(Hook::PostSetup, 0, |app| {
+///     Box::pin(async move { println!("{} is set up", app.label()) })
 /// });
 /// app.setup();
 /// app.close();
@@ -413,6 +508,25 @@ pub use cement_macros::hook;
 /// ```
 ///
 /// A run-time hook returns `()`; a declared hook may also return `Result`.
+///
+/// With the `tokio` feature, a close hook may be async; it is awaited on the App's
+/// runtime, in the same order as sync hooks:
+///
+#[cfg_attr(feature = "tokio", doc = "```")]
+#[cfg_attr(not(feature = "tokio"), doc = "```ignore")]
+/// use cement::{App, cleanup};
+///
+/// #[cleanup(pre_close)]
+/// async fn flush(app: &App) -> std::io::Result<()> {
+///     tokio::task::yield_now().await;
+///     println!("{} flushed", app.label());
+///     Ok(())
+/// }
+/// # fn main() {}
+/// ```
+///
+/// Without the macro: `app.register_async_hook(Hook::PreClose, 0, |app| Box::pin(async
+/// move { .. }))`.
 pub use cement_macros::cleanup;
 
 /// A test that runs in an [`App`]: it builds the App (exit on close off, signals not
@@ -438,7 +552,9 @@ pub use cement_macros::cleanup;
 /// with `E: Debug`; an `Err` is reported and sets the exit code to 1. A panicking
 /// function still closes the App, then the panic continues, so `#[should_panic]` works.
 /// `#[ignore]` and `#[should_panic]` go beside the attribute; `#[test]` must not (it is
-/// added).
+/// added). With the `tokio` feature the function may be an `async fn`: it runs on a
+/// current-thread runtime, as under `#[tokio::test]`, with the same options.
+/// [`App::deliver_signal`] tests the signal path: `expect_exit = 143` for SIGTERM.
 ///
 /// # Options
 ///
@@ -480,6 +596,39 @@ pub use cement_macros::cleanup;
 ///         app.defer(|| println!("cleaned up"));
 ///     });
 ///     assert_eq!(app.close(), 0);
+/// }
+/// # fn main() {}
+/// ```
+///
+/// An async test (feature `tokio`), and what it stands for:
+///
+#[cfg_attr(feature = "tokio", doc = "```")]
+#[cfg_attr(not(feature = "tokio"), doc = "```ignore")]
+/// use cement::{App, Signal};
+///
+/// #[cement::test(expect_exit = 143)]
+/// async fn stops_on_sigterm(app: &App) {
+///     app.deliver_signal(Signal::TERM);
+///     app.shutdown_requested().await;
+/// }
+///
+/// #[test]
+/// fn stops_on_sigterm_by_hand() {
+///     let runtime = tokio::runtime::Builder::new_current_thread()
+///         .enable_all()
+///         .build()
+///         .unwrap();
+///     let app = App::new("myapp");
+///     let code = runtime.block_on(async {
+///         app.setup_async().await;
+///         app.run_async(async {
+///             app.deliver_signal(Signal::TERM);
+///             app.shutdown_requested().await;
+///         })
+///         .await;
+///         app.close_async().await
+///     });
+///     assert_eq!(code, 143);
 /// }
 /// # fn main() {}
 /// ```

@@ -136,3 +136,15 @@ fn process_exit_on_the_current_thread_flavor_still_runs_the_async_hooks() {
     );
     assert_eq!(run.code, Some(3));
 }
+
+#[test]
+fn the_close_deadline_names_the_async_hook_that_overran() {
+    let run = run_fixture!("async_deadline");
+    assert_eq!(run.stdout, ["body", "pre_close: waiting for ever"]);
+    assert_eq!(
+        run.stderr,
+        "cement: close overran its deadline of 300ms in pre_close hook \
+         async_deadline::never_finishes; exiting with 1\n"
+    );
+    assert_eq!(run.code, Some(1));
+}
