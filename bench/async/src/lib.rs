@@ -1,0 +1,1 @@
+//! Programs and benchmarks for `bench/compare.sh`'s async rows (SPEC §6).
