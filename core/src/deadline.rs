@@ -69,7 +69,7 @@ pub(crate) fn watch_close(app: &App, deadline: Duration) {
                 "close overran its deadline of {deadline:?} in {running}; exiting with {code}"
             ));
             // `_exit`: atexit handlers would wait for the close that is stuck.
-            signal_hook::low_level::exit(code)
+            crate::signals::exit_at_once(code)
         });
     if let Err(error) = spawned {
         exit::report_line(&format_args!("cannot watch the close deadline: {error}"));

@@ -334,14 +334,16 @@ impl App {
 /// Returns the code to end the process with when this thread must end it; `None`
 /// when the body returned within its grace, so that its thread closes the App and
 /// ends the process as on any return (`main`'s destructors and atexit handlers run).
-pub(crate) fn on_caught_signal(app: &App, signal: Signal) -> Option<i32> {
+///
+/// `budget`, where the OS ends the process on its own after a while, caps the grace.
+pub(crate) fn on_caught_signal(app: &App, signal: Signal, budget: Option<Duration>) -> Option<i32> {
     ON_SIGNAL_PATH.with(|on| on.set(true));
     app.deliver_signal(signal);
     let shutdown = app.shutdown();
     let mut bodies = lock(&shutdown.bodies);
     // SeqCst, after the request's SeqCst swap: see `Shutdown::cooperate`.
     if bodies.running > 0 && shutdown.cooperating.load(Ordering::SeqCst) {
-        let grace = shutdown.grace;
+        let grace = budget.map_or(shutdown.grace, |budget| budget.min(shutdown.grace));
         bodies = shutdown
             .body_returned
             .wait_timeout_while(bodies, grace, |bodies| bodies.running > 0)

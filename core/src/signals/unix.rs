@@ -1,0 +1,204 @@
+//! POSIX signals: SIGINT, SIGTERM and SIGHUP.
+//!
+//! The OS-level handler does only async-signal-safe work: [`arrival`] (atomics), then
+//! a one-byte write to a pipe, or `_exit` for a signal that ends the process at once.
+//! One watcher thread, started with the first App that catches signals, blocks
+//! reading the pipe and brings the first signal to [`deliver`].
+//!
+//! The watcher is a bare pthread whose only work until a signal arrives is a
+//! blocking `read`: a thread started by `std::thread` allocates as it starts, and
+//! glibc then builds a malloc arena for it, which was most of what an empty
+//! `#[cement::main]` paid at start-up (SPEC §6). Here nothing allocates on that
+//! thread before a signal.
+//!
+//! signal-hook keeps the handlers registered and chains to a handler function found
+//! before; a previous default action is emulated here when no App catches.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+
+use super::{arrival, deliver, AfterSignal, Arrival, Signal};
+
+/// The signals an App catches here.
+const CAUGHT: [Signal; 3] = [Signal::INT, Signal::TERM, Signal::HUP];
+
+/// Per caught signal: its disposition before cement was the default action.
+static PREVIOUS_WAS_DEFAULT: [AtomicBool; 3] = [
+    AtomicBool::new(false),
+    AtomicBool::new(false),
+    AtomicBool::new(false),
+];
+
+/// The pipe's write end, for the handler; -1 until every handler is registered.
+static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
+/// The pipe's read end, for the watcher.
+static WATCH_FD: AtomicI32 = AtomicI32::new(-1);
+
+/// The stack of the watcher thread, which runs `signal` hooks and the close
+/// sequence: as large as a `std::thread`'s.
+const WATCHER_STACK: usize = 2 << 20;
+
+pub(super) const fn exit_code(signal: Signal) -> i32 {
+    128 + signal.number()
+}
+
+/// Ends the process at once, as `_exit`: no atexit handler runs.
+pub(crate) fn exit_at_once(code: i32) -> ! {
+    signal_hook::low_level::exit(code)
+}
+
+/// The pipe, the watcher thread and the handlers, once per process.
+pub(super) fn install() -> Result<(), String> {
+    let (read_fd, write_fd) = pipe().map_err(|e| format!("pipe: {e}"))?;
+    WATCH_FD.store(read_fd, Ordering::SeqCst);
+    start_watcher().map_err(|e| format!("watcher thread: {e}"))?;
+    for (index, signal) in CAUGHT.into_iter().enumerate() {
+        PREVIOUS_WAS_DEFAULT[index].store(disposition_is_default(signal), Ordering::SeqCst);
+        // SAFETY: `on_signal` is async-signal-safe: it only touches atomics and calls
+        // `write`, `_exit` and signal-hook's `emulate_default_handler`, which are.
+        unsafe { signal_hook::low_level::register(signal.number(), move || on_signal(index)) }
+            .map_err(|e| format!("{signal}: {e}"))?;
+    }
+    // Only now: no handler writes before `start_catching` sets ACTIVE, after this.
+    WAKE_FD.store(write_fd, Ordering::SeqCst);
+    Ok(())
+}
+
+/// A pipe whose ends are closed in child processes.
+fn pipe() -> std::io::Result<(i32, i32)> {
+    let mut fds = [-1; 2];
+    // SAFETY: pipe(2) writes two file descriptors into `fds`, an array we own.
+    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    for fd in fds {
+        // SAFETY: fcntl(2) on a descriptor we just opened, setting its close-on-exec flag.
+        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    }
+    Ok((fds[0], fds[1]))
+}
+
+/// Starts the watcher as a detached pthread.
+fn start_watcher() -> std::io::Result<()> {
+    extern "C" fn watcher(_: *mut libc::c_void) -> *mut libc::c_void {
+        // Nothing may unwind out of an `extern "C"` function; `watch` catches user
+        // code's panics itself, so this only guards cement's own code.
+        let _ = std::panic::catch_unwind(watch);
+        std::ptr::null_mut()
+    }
+    // SAFETY: plain pthread calls on an attribute object and a thread id that live on
+    // this stack; `watcher` has the signature pthread_create expects, takes no
+    // argument, and is a function that lives for the whole process. The attribute
+    // object is destroyed after use; the thread is detached, so it is never joined.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        check(libc::pthread_attr_init(&mut attr))?;
+        let mut thread: libc::pthread_t = std::mem::zeroed();
+        let created =
+            check(libc::pthread_attr_setstacksize(&mut attr, WATCHER_STACK)).and_then(|()| {
+                check(libc::pthread_create(
+                    &mut thread,
+                    &attr,
+                    watcher,
+                    std::ptr::null_mut(),
+                ))
+            });
+        libc::pthread_attr_destroy(&mut attr);
+        created?;
+        libc::pthread_detach(thread);
+    }
+    Ok(())
+}
+
+/// A pthread function's status as an `io::Result`.
+fn check(status: libc::c_int) -> std::io::Result<()> {
+    match status {
+        0 => Ok(()),
+        error => Err(std::io::Error::from_raw_os_error(error)),
+    }
+}
+
+/// Whether `signal`'s current disposition is the default action.
+fn disposition_is_default(signal: Signal) -> bool {
+    // SAFETY: sigaction with a null new action only reads the current disposition into
+    // `current`, a zeroed plain C struct we own.
+    unsafe {
+        let mut current: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal.number(), std::ptr::null(), &mut current) == 0
+            && current.sa_sigaction == libc::SIG_DFL
+    }
+}
+
+/// The OS-level handler for `CAUGHT[index]`. Async-signal-safe only.
+fn on_signal(index: usize) {
+    let signal = CAUGHT[index];
+    match arrival(signal) {
+        Arrival::NotCatching => {
+            if PREVIOUS_WAS_DEFAULT[index].load(Ordering::SeqCst) {
+                let _ = signal_hook::low_level::emulate_default_handler(signal.number());
+            }
+        }
+        Arrival::AtOnce { closing } => {
+            let message = at_once_message(signal, closing);
+            // SAFETY: write(2) on stderr with a static buffer is async-signal-safe.
+            unsafe { libc::write(libc::STDERR_FILENO, message.as_ptr().cast(), message.len()) };
+            exit_at_once(signal.exit_code());
+        }
+        Arrival::First => {
+            let fd = WAKE_FD.load(Ordering::SeqCst);
+            // SAFETY: `fd` is the pipe's write end, open for the rest of the process;
+            // write(2) is async-signal-safe.
+            unsafe { libc::write(fd, [1u8].as_ptr().cast(), 1) };
+        }
+    }
+}
+
+/// What a handler writes when a signal ends the process at once; static, so that
+/// writing it is async-signal-safe.
+fn at_once_message(signal: Signal, closing: bool) -> &'static [u8] {
+    match (signal, closing) {
+        (Signal::INT, true) => b"cement: SIGINT while closing: exiting at once with 130\n",
+        (Signal::TERM, true) => b"cement: SIGTERM while closing: exiting at once with 143\n",
+        (_, true) => b"cement: SIGHUP while closing: exiting at once with 129\n",
+        (Signal::INT, false) => b"cement: SIGINT while shutting down: exiting at once with 130\n",
+        (Signal::TERM, false) => b"cement: SIGTERM while shutting down: exiting at once with 143\n",
+        (_, false) => b"cement: SIGHUP while shutting down: exiting at once with 129\n",
+    }
+}
+
+/// The watcher thread: blocks on the pipe, then runs what a signal asks for.
+fn watch() {
+    let fd = WATCH_FD.load(Ordering::SeqCst);
+    let mut byte = 0u8;
+    loop {
+        // SAFETY: read(2) of one byte into `byte`, which we own, from the pipe's read
+        // end, open for the rest of the process.
+        let read = unsafe { libc::read(fd, (&mut byte as *mut u8).cast(), 1) };
+        if read != 1 {
+            if read < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+            {
+                continue;
+            }
+            return;
+        }
+        let Some(signal) = Signal::from_number(super::PENDING.load(Ordering::SeqCst)) else {
+            continue;
+        };
+        match deliver(signal, None) {
+            AfterSignal::Exit(code) => {
+                let _ = std::io::stdout().flush();
+                std::process::exit(code);
+            }
+            // A cooperating body returned: its thread closes and ends the process.
+            AfterSignal::BodyEndsProcess => {}
+            // Closed between the handler and here: behave as before cement, which the
+            // handler does itself for a signal that was ignored or handled.
+            AfterSignal::NotCatching => {
+                let index = CAUGHT.iter().position(|caught| *caught == signal);
+                if index.is_some_and(|index| PREVIOUS_WAS_DEFAULT[index].load(Ordering::SeqCst)) {
+                    let _ = signal_hook::low_level::emulate_default_handler(signal.number());
+                }
+            }
+        }
+    }
+}
