@@ -9,9 +9,10 @@ use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use crate::deadline::{self, Progress, Running};
+use crate::failures::FailureLog;
 use crate::hooks::{self, Hook, HookTable, PointRun};
 use crate::signals::Signal;
-use crate::{atexit, exit, signals};
+use crate::{atexit, exit, signals, trace};
 
 /// An application's lifecycle: setup, run, close, with hooks at each step and an
 /// exit code.
@@ -69,6 +70,8 @@ struct Inner {
     close: Mutex<CloseState>,
     closed: Condvar,
     closing: Mutex<Closing>,
+    /// What failed so far, for [`App::failures`].
+    failures: FailureLog,
 }
 
 /// Where the close sequence is; a plain `Once` would deadlock when a hook calls
@@ -200,6 +203,7 @@ impl AppBuilder {
                 close: Mutex::new(CloseState::NotStarted),
                 closed: Condvar::new(),
                 closing: Mutex::default(),
+                failures: FailureLog::default(),
             }),
         }
     }
@@ -285,6 +289,7 @@ impl App {
         if self.inner.set_up.swap(true, Ordering::AcqRel) {
             return;
         }
+        let _span = trace::setup_span(self);
         self.collect_declared_hooks();
         LIVE_APPS
             .lock()
@@ -313,6 +318,7 @@ impl App {
     /// ```
     pub fn run<R>(&self, body: impl FnOnce(&App) -> R) -> R {
         self.setup();
+        let _span = trace::run_span(self);
         self.run_hooks(Hook::PreRun, None);
         let result = body(self);
         self.run_hooks(Hook::PostRun, None);
@@ -387,7 +393,10 @@ impl App {
                 deadline::watch_close(self, deadline);
             }
         }
-        self.run_close_sequence();
+        {
+            let _span = trace::close_span(self);
+            self.run_close_sequence();
+        }
         let code = self.exit_code();
         *lock(&self.inner.close) = CloseState::Done(code);
         self.inner.closed.notify_all();
@@ -496,8 +505,9 @@ impl App {
             .store(signal.number(), Ordering::Release);
     }
 
-    /// Notes what runs now, for the close deadline's report.
+    /// Notes what runs now, for the close deadline's report (and `tracing`).
     pub(crate) fn track(&self, running: Running) {
+        trace::running(running);
         if self.inner.close_deadline.is_some() {
             self.inner.progress.set(running);
         }
@@ -505,6 +515,10 @@ impl App {
 
     pub(crate) fn progress(&self) -> &Progress {
         &self.inner.progress
+    }
+
+    pub(crate) fn failure_log(&self) -> &FailureLog {
+        &self.inner.failures
     }
 
     /// Waits until the close sequence is done, at most `timeout`; whether it is.

@@ -11,9 +11,11 @@ mod deadline;
 mod defer;
 mod entry;
 mod exit;
+mod failures;
 mod hooks;
 mod signals;
 mod testing;
+mod trace;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -21,6 +23,7 @@ pub mod __private;
 
 pub use app::{App, AppBuilder, Deferred};
 pub use defer::{guard, Defer, DeferHandle, Guard};
+pub use failures::HookFailure;
 pub use hooks::Hook;
 pub use signals::Signal;
 

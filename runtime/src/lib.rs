@@ -125,7 +125,7 @@
 
 pub use cement_core::atexit;
 pub use cement_core::{
-    defer, guard, App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, Signal,
+    defer, guard, App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, HookFailure, Signal,
 };
 
 #[doc(hidden)]
