@@ -53,9 +53,14 @@ mod imp {
     }
 
     /// Emits the `error` event for a failure; returns whether a global subscriber
-    /// is set, and so has it instead of stderr. `point` is `None` for what is not a
-    /// hook (deferred cleanups, `Defer` scopes, guards, atexit handlers): the field
-    /// is then left empty.
+    /// is set and took it, so that the caller writes nothing to stderr. `point` is
+    /// `None` for what is not a hook (deferred cleanups, `Defer` scopes, guards,
+    /// atexit handlers): the field is then left empty.
+    ///
+    /// A subscriber that panics has not taken it: the failure goes to stderr rather
+    /// than nowhere. That happens as the process ends: an atexit handler runs after
+    /// the main thread's thread-locals are gone, which tracing-subscriber's `fmt`
+    /// needs.
     pub(crate) fn failure(point: Option<Hook>, hook: &dyn Display, failure: &Failure) -> bool {
         let hook = hook.to_string();
         let what = if point.is_some() {
@@ -63,15 +68,18 @@ mod imp {
         } else {
             "cleanup failed"
         };
-        tracing::error!(
-            target: "cement",
-            point = point.map(Hook::name),
-            hook = hook.as_str(),
-            error = failure.message(),
-            panicked = failure.panicked(),
-            "{what}"
-        );
-        tracing::dispatcher::has_been_set()
+        let emit = || {
+            tracing::error!(
+                target: "cement",
+                point = point.map(Hook::name),
+                hook = hook.as_str(),
+                error = failure.message(),
+                panicked = failure.panicked(),
+                "{what}"
+            );
+        };
+        let emitted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(emit)).is_ok();
+        emitted && tracing::dispatcher::has_been_set()
     }
 }
 
