@@ -48,9 +48,9 @@ impl<E: Debug> Outcome for Result<(), E> {
 
 /// A declared hook's error, whose report message (SPEC §10) the generated code picks
 /// by autoref specialisation: it calls
-/// `(&&&&ErrorMessage(&error)).message_kind().report_message(&error)`, and method
-/// lookup, which tries the receiver with the most references first, takes the first
-/// kind that `E` allows:
+/// `(&&&&ErrorMessage(&error)).cement_message_kind().report_message(&error)`, and
+/// method lookup, which tries the receiver with the most references first, takes the
+/// first kind that `E` allows:
 ///
 /// 1. [`DynErrorKind`]: `Box<dyn Error (+ Send (+ Sync))>`, which is not itself an
 ///    `Error`: its `Display` and `source()` chain;
@@ -61,8 +61,11 @@ impl<E: Debug> Outcome for Result<(), E> {
 ///
 /// The choice happens where the hook is declared, where `E` is a concrete type; a
 /// generic function could not make it without specialisation. Kind 4 is chosen
-/// without a bound, so that for an `E` that is not `Debug` the only error is the
-/// one about `Debug`.
+/// without a bound: for an `E` that is not `Debug`, [`Outcome`]'s bound reports it at
+/// the return type, and `DebugKind::report_message`'s `E: Debug` at the same span is
+/// the same error, reported once; a kind with a bound would add a second error ("the
+/// method exists but its trait bounds were not satisfied"). The ui case
+/// `error_type_not_debug` pins this.
 pub struct ErrorMessage<'a, E: ?Sized>(pub &'a E);
 
 /// Kind 1 of [`ErrorMessage`].
@@ -77,7 +80,7 @@ pub struct DebugKind;
 /// Chooses kind 1 of [`ErrorMessage`].
 pub trait ViaDynError {
     /// The kind.
-    fn message_kind(&self) -> DynErrorKind {
+    fn cement_message_kind(&self) -> DynErrorKind {
         DynErrorKind
     }
 }
@@ -85,7 +88,7 @@ pub trait ViaDynError {
 /// Chooses kind 2 of [`ErrorMessage`].
 pub trait ViaErrorChain {
     /// The kind.
-    fn message_kind(&self) -> ErrorChainKind {
+    fn cement_message_kind(&self) -> ErrorChainKind {
         ErrorChainKind
     }
 }
@@ -93,7 +96,7 @@ pub trait ViaErrorChain {
 /// Chooses kind 3 of [`ErrorMessage`].
 pub trait ViaDisplay {
     /// The kind.
-    fn message_kind(&self) -> DisplayKind {
+    fn cement_message_kind(&self) -> DisplayKind {
         DisplayKind
     }
 }
@@ -101,7 +104,7 @@ pub trait ViaDisplay {
 /// Chooses kind 4 of [`ErrorMessage`].
 pub trait ViaDebug {
     /// The kind.
-    fn message_kind(&self) -> DebugKind {
+    fn cement_message_kind(&self) -> DebugKind {
         DebugKind
     }
 }

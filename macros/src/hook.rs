@@ -11,7 +11,8 @@
 //!             Ok(()) => Ok(()),
 //!             Err(error) => {
 //!                 use ::cement::__private::{ViaDebug as _, ViaDisplay as _, ..};
-//!                 let kind = (&&&&::cement::__private::ErrorMessage(&error)).message_kind();
+//!                 let kind =
+//!                     (&&&&::cement::__private::ErrorMessage(&error)).cement_message_kind();
 //!                 Err(kind.report_message(&error))
 //!             }
 //!         },
@@ -97,10 +98,11 @@ fn report_message(runtime: &TokenStream, signature: &Signature, call: &TokenStre
             ::core::result::Result::Ok(()) => ::core::result::Result::Ok(()),
             ::core::result::Result::Err(error) => {
                 #[allow(unused_imports)]
-                use #private::{ViaDebug as _, ViaDisplay as _, ViaDynError as _, ViaErrorChain as _};
-                ::core::result::Result::Err(
-                    (&&&&#private::ErrorMessage(&error)).message_kind().report_message(&error)
-                )
+                use #private::{
+                    ViaDebug as _, ViaDisplay as _, ViaDynError as _, ViaErrorChain as _,
+                };
+                let kind = (&&&&#private::ErrorMessage(&error)).cement_message_kind();
+                ::core::result::Result::Err(kind.report_message(&error))
             }
         }
     }
