@@ -131,8 +131,10 @@
 //! subscriber's `init()`), failures go to it instead of stderr. One it cannot take
 //! still goes to stderr: an atexit handler runs after the main thread's
 //! thread-locals are gone, which tracing-subscriber's `fmt` needs. Set the subscriber
-//! before the App is set up, so the setup span is seen;
-//! `runtime/examples/tracing_failures.rs` shows it with a `fmt` subscriber:
+//! before the App is set up, so the setup span is seen (under `#[cement::main]`, a
+//! `#[cement::hook(pre_setup)]` hook is the earliest place: only the setup span
+//! itself is missed); `runtime/examples/tracing_failures.rs` shows it with a `fmt`
+//! subscriber:
 //!
 //! ```text
 //! ERROR cement.close{label="myapp"}: cement: hook failed point="pre_close" hook="tracing_failures::flush_journal" error="No such file or directory (os error 2)" panicked=false
