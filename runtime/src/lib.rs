@@ -128,9 +128,12 @@
 //!   `error` (the message) and `panicked`.
 //!
 //! While a global subscriber is set (`tracing::subscriber::set_global_default`, or a
-//! subscriber's `init()`), failures go to it instead of stderr. One it cannot take
-//! still goes to stderr: an atexit handler runs after the main thread's
-//! thread-locals are gone, which tracing-subscriber's `fmt` needs. Set the subscriber
+//! subscriber's `init()`), failures go to it instead of stderr. Once the process is
+//! ending (`main` returned or `std::process::exit` was called: a live App closes
+//! then, and atexit handlers run), libc has already destroyed the thread-locals a
+//! subscriber needs, so there cement does not trace, and failures go to stderr as
+//! without the feature; so does one that a panicking subscriber did not take. Set the
+//! subscriber
 //! before the App is set up, so the setup span is seen (under `#[cement::main]`, a
 //! `#[cement::hook(pre_setup)]` hook is the earliest place: only the setup span
 //! itself is missed); `runtime/examples/tracing_failures.rs` shows it with a `fmt`

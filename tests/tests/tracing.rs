@@ -74,7 +74,7 @@ fn failures_are_error_events_with_their_fields_and_stderr_stays_empty() {
 }
 
 #[test]
-fn an_atexit_failure_the_subscriber_cannot_take_goes_to_stderr() {
+fn an_atexit_failure_goes_to_stderr_as_the_subscriber_cannot_take_it() {
     let run = run_fixture(&["atexit"]);
     assert_eq!(run.stdout.last().unwrap(), "code 1, 3 failures");
     assert_eq!(
@@ -83,4 +83,31 @@ fn an_atexit_failure_the_subscriber_cannot_take_goes_to_stderr() {
     );
     // The status is the App's: an atexit handler leaves it unchanged.
     assert_eq!(run.code, Some(1));
+}
+
+#[test]
+fn a_close_as_the_process_ends_runs_whole_and_reports_on_stderr() {
+    let run = run_fixture(&["process-exit"]);
+    // The close runs inside libc's `exit`, after the thread-locals a subscriber needs
+    // are gone: cement does not trace there, and every hook still runs.
+    assert_eq!(
+        run.stdout,
+        [
+            format!(
+                "DEBUG {SETUP} running hook point=\"pre_setup\" \
+                 hook=\"cement_tracing_fixture::announce\""
+            ),
+            format!("DEBUG {RUN} running hook point=\"pre_run\" hook=\"#1 (run-time, weight 0)\""),
+        ],
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr,
+        "cement: pre_close hook cement_tracing_fixture::flush_journal returned an error: \
+         No such file or directory (os error 2)\n\
+         cement: deferred cleanup #1 panicked: lock lost\\nfor good\n\
+         cement: post_close hook #2 (run-time, weight 3) panicked: post_close failed\n"
+    );
+    assert_eq!(run.code, Some(5));
 }

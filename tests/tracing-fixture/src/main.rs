@@ -1,7 +1,9 @@
 //! Failures under the `tracing` feature with a global fmt subscriber writing to
 //! stdout: each is an `error` event there, and nothing reaches stderr. Each hook run
 //! is a `debug` event, inside the `cement.setup`, `cement.run` and `cement.close`
-//! spans. With the argument `atexit`, an atexit handler fails as the process ends.
+//! spans. With the argument `atexit`, an atexit handler fails as the process ends;
+//! with `process-exit`, the body calls `std::process::exit(5)`, so the App closes as
+//! the process ends.
 
 use std::process::ExitCode;
 
@@ -33,7 +35,11 @@ fn main() -> ExitCode {
     app.register_hook(Hook::PostClose, 3, |_app: &App| panic!("post_close failed"));
     app.defer(|| panic!("lock lost\nfor good"));
     app.setup();
-    app.run(|_app| {});
+    app.run(|_app| {
+        if std::env::args().nth(1).as_deref() == Some("process-exit") {
+            std::process::exit(5);
+        }
+    });
     let code = app.close();
     let failures = app.failures().len();
     println!("code {code}, {failures} failures");
