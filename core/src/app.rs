@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use crate::async_rt::AppRuntime;
 use crate::deadline::{self, Progress, Running};
+use crate::failures::FailureLog;
 use crate::hooks::{self, Hook, HookTable, PointRun, RuntimeFn};
 use crate::shutdown::{self, Shutdown};
 use crate::signals::Signal;
-use crate::{atexit, exit, signals};
+use crate::{atexit, exit, signals, trace};
 
 /// An application's lifecycle: setup, run, close, with hooks at each step and an
 /// exit code.
@@ -73,6 +74,8 @@ struct Inner {
     closing: Mutex<Closing>,
     shutdown: Shutdown,
     runtime: AppRuntime,
+    /// What failed so far, for [`App::failures`].
+    failures: FailureLog,
 }
 
 /// Where the close sequence is; a plain `Once` would deadlock when a hook calls
@@ -228,6 +231,7 @@ impl AppBuilder {
                 closing: Mutex::default(),
                 shutdown: Shutdown::new(self.shutdown_grace),
                 runtime: AppRuntime::default(),
+                failures: FailureLog::default(),
             }),
         }
     }
@@ -326,6 +330,7 @@ impl App {
     /// # app.close();
     /// ```
     pub fn setup(&self) {
+        let _span = trace::setup_span(self);
         if self.begin_setup() {
             self.run_hooks(Hook::PreSetup, None);
             self.run_hooks(Hook::PostSetup, None);
@@ -371,6 +376,7 @@ impl App {
     /// ```
     pub fn run<R>(&self, body: impl FnOnce(&App) -> R) -> R {
         self.setup();
+        let _span = trace::run_span(self);
         self.run_hooks(Hook::PreRun, None);
         let result = {
             let _running = self.inner.shutdown.body_running();
@@ -418,12 +424,15 @@ impl App {
     fn close_from(&self, at_exit: bool) -> i32 {
         match self.begin_close(at_exit) {
             Ok(()) => {
-                while let Some((step, work)) = self.next_close_step() {
-                    match &work {
-                        StepWork::Hooks(point, hooks) => hooks.run(self, *point, None),
-                        StepWork::Deferred(slots) => self.run_deferred(slots),
+                {
+                    let _span = trace::close_span(self);
+                    while let Some((step, work)) = self.next_close_step() {
+                        match &work {
+                            StepWork::Hooks(point, hooks) => hooks.run(self, *point, None),
+                            StepWork::Deferred(slots) => self.run_deferred(slots),
+                        }
+                        self.close_step_done(step);
                     }
-                    self.close_step_done(step);
                 }
                 self.finish_close()
             }
@@ -580,8 +589,9 @@ impl App {
             .store(signal.number(), Ordering::Release);
     }
 
-    /// Notes what runs now, for the close deadline's report.
+    /// Notes what runs now, for the close deadline's report (and `tracing`).
     pub(crate) fn track(&self, running: Running) {
+        trace::running(running);
         if self.inner.close_deadline.is_some() {
             self.inner.progress.set(running);
         }
@@ -589,6 +599,10 @@ impl App {
 
     pub(crate) fn progress(&self) -> &Progress {
         &self.inner.progress
+    }
+
+    pub(crate) fn failure_log(&self) -> &FailureLog {
+        &self.inner.failures
     }
 
     /// Waits until the close sequence is done, at most `timeout`; whether it is.

@@ -42,6 +42,7 @@ use std::panic;
 use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 use crate::exit::{self, QuietPanics};
+use crate::trace;
 
 type Handler = Box<dyn FnOnce() + Send>;
 
@@ -123,6 +124,8 @@ fn install_trampoline() {
 /// The trampoline libc's `exit` calls. A panic unwinding out of an `extern "C" fn`
 /// aborts the process, so everything is caught here.
 extern "C" fn run_at_exit() {
+    // libc has destroyed this thread's thread-locals by now; tracing needs them.
+    trace::process_ending();
     // Each handler is caught by `Registry::run`; what can still escape it is a panic
     // from dropping a panic's payload. Carry on with the rest then: every pass takes
     // at least one handler out, so this ends. The payload is leaked, not dropped,

@@ -21,14 +21,44 @@ pub(crate) enum Running {
     Deferred(usize),
 }
 
-impl fmt::Display for Running {
+impl Running {
+    /// The hook point, for a hook; `None` for a deferred cleanup.
+    pub(crate) fn point(self) -> Option<Hook> {
+        match self {
+            Running::Declared(point, _) | Running::RunTime(point, _, _) => Some(point),
+            Running::Deferred(_) => None,
+        }
+    }
+
+    /// What reports call it after the point: a declared hook's path,
+    /// `#3 (run-time, weight 5)`, or `deferred cleanup #2`.
+    pub(crate) fn name(self) -> RunningName {
+        RunningName(self)
+    }
+}
+
+/// [`Running::name`], formatted when shown.
+pub(crate) struct RunningName(Running);
+
+impl fmt::Display for RunningName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Running::Declared(point, path) => write!(f, "{point} hook {path}"),
-            Running::RunTime(point, number, weight) => {
-                write!(f, "{point} hook #{number} (run-time, weight {weight})")
+        match self.0 {
+            Running::Declared(_, path) => f.write_str(path),
+            Running::RunTime(_, number, weight) => {
+                write!(f, "#{number} (run-time, weight {weight})")
             }
             Running::Deferred(number) => write!(f, "deferred cleanup #{number}"),
+        }
+    }
+}
+
+/// `pre_close hook app::flush`, `pre_close hook #3 (run-time, weight 5)`,
+/// `deferred cleanup #2`: how reports name it.
+impl fmt::Display for Running {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.point() {
+            Some(point) => write!(f, "{point} hook {}", self.name()),
+            None => write!(f, "{}", self.name()),
         }
     }
 }

@@ -1,39 +1,63 @@
 //! Exit codes and failure reports.
 //!
 //! Every hook, deferred cleanup and atexit handler runs inside [`catch`]. A failure
-//! is reported as one line on stderr ([`report`]) instead of std's multi-line panic
-//! message: while cement runs user code on a thread, [`QuietPanics`] keeps the
-//! process's panic hook quiet on that thread (the previous hook is chained to
-//! everywhere else).
+//! is reported as one line on stderr ([`report`], [`report_failure`]) instead of
+//! std's multi-line panic message: while cement runs user code on a thread,
+//! [`QuietPanics`] keeps the process's panic hook quiet on that thread (the previous
+//! hook is chained to everywhere else). With the `tracing` feature and a global
+//! subscriber, the report is an `error` event instead (see `trace.rs`).
+//!
+//! What a report says (SPEC §10): a panic's payload; for a declared hook's `Err(e)`,
+//! `e`'s `Display` and its `source()` chain joined with `: ` ([`error_chain`]), as
+//! anyhow's `{:#}` prints it, or `Debug` for a type without `Display`. The generated
+//! code picks the form (see `__private::ErrorMessage`). A message's own line breaks
+//! are escaped, so a report is always one line.
 
 use std::any::Any;
 use std::cell::Cell;
+use std::error::Error;
 use std::fmt::{self, Display, Write as _};
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use crate::deadline::Running;
-use crate::App;
+use crate::failures::HookFailure;
+use crate::{trace, App};
 
 /// How a piece of user code failed.
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Failure {
-    /// It panicked with this message.
+    /// It panicked with this message (the payload).
     Panicked(String),
-    /// It returned `Err`; this is the error's `Debug` text.
+    /// It returned `Err`; this is the error's report message.
     Returned(String),
 }
 
+impl Failure {
+    /// The panic's payload or the error's message, as is (line breaks included).
+    pub(crate) fn message(&self) -> &str {
+        match self {
+            Failure::Panicked(message) | Failure::Returned(message) => message,
+        }
+    }
+
+    pub(crate) fn panicked(&self) -> bool {
+        matches!(self, Failure::Panicked(_))
+    }
+}
+
+/// `panicked: <payload>` or `returned an error: <message>`, on one line.
 impl Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (verb, message) = match self {
-            Failure::Panicked(message) => ("panicked", message),
-            Failure::Returned(message) => ("returned an error", message),
+        let verb = if self.panicked() {
+            "panicked"
+        } else {
+            "returned an error"
         };
         write!(f, "{verb}: ")?;
         // One line, whatever the message holds.
-        for c in message.chars() {
+        for c in self.message().chars() {
             if c.is_control() {
                 write!(f, "{}", c.escape_default())?;
             } else {
@@ -42,6 +66,18 @@ impl Display for Failure {
         }
         Ok(())
     }
+}
+
+/// `error`'s `Display`, then each of its sources', joined with `: `: what anyhow's
+/// `{:#}` prints. Never a backtrace: only `Display` is used.
+pub(crate) fn error_chain(error: &dyn Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let _ = write!(message, ": {cause}");
+        source = cause.source();
+    }
+    message
 }
 
 /// Runs `f`, turning a panic into [`Failure::Panicked`].
@@ -69,10 +105,14 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     }
 }
 
-/// Writes one line to stderr, `cement: {what} {failure}`. Never panics, even if
-/// stderr is closed.
+/// Reports a failure of code that belongs to no App (an atexit handler, a
+/// [`Defer`](crate::Defer) cleanup, a guard) as one line on stderr,
+/// `cement: {what} {failure}`, or as a `tracing` event while a global subscriber is
+/// set. Never panics, even if stderr is closed.
 pub(crate) fn report(what: &dyn Display, failure: &Failure) {
-    report_line(&format_args!("{what} {failure}"));
+    if !trace::failure(None, what, failure) {
+        report_line(&format_args!("{what} {failure}"));
+    }
 }
 
 /// Writes `cement: {message}` as one line to stderr. Never panics.
@@ -81,10 +121,15 @@ pub(crate) fn report_line(message: &dyn Display) {
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
-/// Reports a failed hook or deferred cleanup of `app` and applies the exit code
-/// rule: the code becomes 1 unless a non-zero code was already set.
+/// The one place a failed hook or deferred cleanup of `app` is handled: reported
+/// (one line on stderr, or a `tracing` event), recorded for [`App::failures`], and the
+/// exit code rule applied: the code becomes 1 unless a non-zero code was already set.
 pub(crate) fn report_failure(app: &App, running: Running, failure: &Failure) {
-    report(&running, failure);
+    let record = HookFailure::new(running, failure.clone());
+    if !trace::failure(running.point(), &running.name(), failure) {
+        report_line(&record);
+    }
+    app.failure_log().record(record);
     app.fail();
 }
 

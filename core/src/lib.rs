@@ -14,10 +14,12 @@ mod deadline;
 mod defer;
 mod entry;
 mod exit;
+mod failures;
 mod hooks;
 mod shutdown;
 mod signals;
 mod testing;
+mod trace;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -25,6 +27,7 @@ pub mod __private;
 
 pub use app::{App, AppBuilder, Deferred};
 pub use defer::{guard, Defer, DeferHandle, Guard};
+pub use failures::HookFailure;
 pub use hooks::{Hook, HookFuture};
 pub use shutdown::{ShutdownRequested, ShutdownToken};
 pub use signals::Signal;

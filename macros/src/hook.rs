@@ -7,14 +7,25 @@
 //!         ::cement::Hook::PreClose, 0,
 //!         ::core::concat!(::core::module_path!(), "::", "remove_tmp_file"),
 //!         ::core::option::Option::None,
-//!         |app, signal| ::cement::__private::Outcome::into_outcome(remove_tmp_file(app)),
+//!         |app, signal| match ::cement::__private::Outcome::into_result(remove_tmp_file(app)) {
+//!             Ok(()) => Ok(()),
+//!             Err(error) => {
+//!                 use ::cement::__private::{ViaDebug as _, ViaDisplay as _, ..};
+//!                 let kind =
+//!                     (&&&&::cement::__private::ErrorMessage(&error)).cement_message_kind();
+//!                 Err(kind.report_message(&error))
+//!             }
+//!         },
 //!     )
 //!     .at(::core::file!(), ::core::line!(), ::core::column!())
 //! } };
 //! ```
 //!
 //! The path (module path and name) orders hooks of equal weight (SPEC §3); the
-//! attribute's location breaks a tie between two hooks with one path.
+//! attribute's location breaks a tie between two hooks with one path. The error's
+//! report message (its chain, its `Display`, or its `Debug`: SPEC §10) is chosen
+//! here, where its type is known, by autoref specialisation (see
+//! `cement::__private::ErrorMessage`); a hook returning `()` just returns `Ok(())`.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -44,16 +55,13 @@ pub(crate) fn expand(
         }
     };
     let (new, outcome) = if signature.is_async.is_some() {
-        let outcome = quote!(#runtime::__private::Outcome::into_outcome(#call.await));
+        let message = report_message(runtime, signature, &quote!(#call.await));
         (
             quote!(new_async),
-            quote!(::std::boxed::Box::pin(async move { #outcome })),
+            quote!(::std::boxed::Box::pin(async move { #message })),
         )
     } else {
-        (
-            quote!(new),
-            quote!(#runtime::__private::Outcome::into_outcome(#call)),
-        )
+        (quote!(new), report_message(runtime, signature, &call))
     };
     let outcome = signature.at_output(outcome);
     // A named const rather than `const _`, which is not allowed in an impl block: a
@@ -85,5 +93,32 @@ pub(crate) fn expand(
             .at(::core::file!(), ::core::line!(), ::core::column!())
         }
         };
+    }
+}
+
+/// The hook's result as `Result<(), String>`, the `String` being the error's report
+/// message. `Outcome::into_result` checks that the error is `Debug` (the error that
+/// points at the return type when it is not); the autoref chain then picks the
+/// message's form for the concrete error type.
+fn report_message(runtime: &TokenStream, signature: &Signature, call: &TokenStream) -> TokenStream {
+    if !signature.returns_result {
+        return quote! {{
+            #call;
+            ::core::result::Result::Ok(())
+        }};
+    }
+    let private = quote!(#runtime::__private);
+    quote! {
+        match #private::Outcome::into_result(#call) {
+            ::core::result::Result::Ok(()) => ::core::result::Result::Ok(()),
+            ::core::result::Result::Err(error) => {
+                #[allow(unused_imports)]
+                use #private::{
+                    ViaDebug as _, ViaDisplay as _, ViaDynError as _, ViaErrorChain as _,
+                };
+                let kind = (&&&&#private::ErrorMessage(&error)).cement_message_kind();
+                ::core::result::Result::Err(kind.report_message(&error))
+            }
+        }
     }
 }

@@ -19,6 +19,8 @@ pub(crate) enum Params {
 /// An accepted function's shape, as the expansion needs it.
 pub(crate) struct Signature {
     pub params: Params,
+    /// Whether it returns a `Result` (a path ending in `Result`) rather than `()`.
+    pub returns_result: bool,
     /// Where the return type is written (or the name, when it is absent): the span
     /// of errors about what it returns, such as an `E` that is not `Debug`.
     pub output_span: Span,
@@ -127,9 +129,13 @@ pub(crate) fn check(
         ));
     }
     let params = check_params(kind, point, function)?;
-    let output_span = check_output(kind, function.output.as_ref())?.unwrap_or(function.name.span());
+    let (output_span, returns_result) = match check_output(kind, function.output.as_ref())? {
+        Some(output) => output,
+        None => (function.name.span(), false),
+    };
     Ok(Signature {
         params,
+        returns_result,
         output_span,
         is_async,
     })
@@ -297,8 +303,11 @@ fn is_path_ending_in(ty: &TokenStream, last: &str) -> bool {
 }
 
 /// Accepts an absent return type, `()`, or a path ending in `Result`; returns the
-/// return type's span when there is one.
-fn check_output(kind: AttributeKind, output: Option<&TokenStream>) -> syn::Result<Option<Span>> {
+/// return type's span, and whether it is a `Result`, when there is one.
+fn check_output(
+    kind: AttributeKind,
+    output: Option<&TokenStream>,
+) -> syn::Result<Option<(Span, bool)>> {
     let Some(ty) = output else {
         return Ok(None);
     };
@@ -306,8 +315,13 @@ fn check_output(kind: AttributeKind, output: Option<&TokenStream>) -> syn::Resul
     let unit = matches!(trees.as_slice(),
         [TokenTree::Group(group)]
             if group.delimiter() == Delimiter::Parenthesis && group.stream().is_empty());
-    if unit || is_path_ending_in(ty, "Result") {
-        let first = ty.clone().into_iter().next().map(|tree| tree.span());
+    let result = is_path_ending_in(ty, "Result");
+    if unit || result {
+        let first = ty
+            .clone()
+            .into_iter()
+            .next()
+            .map(|tree| (tree.span(), result));
         return Ok(first);
     }
     let message = format!(

@@ -46,9 +46,10 @@
 //!   first (by full path, `crate::module::function`), then run-time hooks in
 //!   registration order. The order never depends on link order or platform.
 //! - A hook or deferred cleanup that panics or returns `Err` is reported on one line
-//!   of stderr naming it, and the others still run (Cement aborts close); the exit
-//!   code becomes 1 unless a non-zero code was already set. Nothing in close aborts
-//!   the process, even while the body is already unwinding.
+//!   of stderr naming it (see [Failure reports](#failure-reports)), and the others
+//!   still run (Cement aborts close); the exit code becomes 1 unless a non-zero code
+//!   was already set. Nothing in close aborts the process, even while the body is
+//!   already unwinding.
 //! - Dropping an App that was set up and not closed closes it (Python's `with`).
 //!
 //! # Exit paths
@@ -149,6 +150,69 @@
 //! and reported as sync hooks' are. `App::setup_async`, `run_async`, `close_async`
 //! and `register_async_hook` are the forms without macros.
 //!
+//! # Failure reports
+//!
+//! A hook or deferred cleanup that fails is one line on stderr, naming the hook point,
+//! the hook (its path, or a run-time hook's number and weight) and the message:
+//!
+//! ```text
+//! cement: pre_close hook myapp::flush_journal returned an error: reading the flush journal: No such file or directory (os error 2)
+//! cement: pre_close hook #3 (run-time, weight 5) panicked: disk full
+//! cement: deferred cleanup #2 panicked: lock lost\nfor good
+//! ```
+//!
+//! - For a declared hook's `Err(e)`, the message is `e`'s `Display` followed by its
+//!   `source()` chain, joined with `: ` (what anyhow's `{:#}` prints), also for a
+//!   `Box<dyn Error>`. A type that is `Display` but not `std::error::Error` is shown
+//!   with `{:#}`: `anyhow::Error` gives its context chain, a `String` its text, without
+//!   quotes. Only a type without `Display` is shown with `Debug`. The form is chosen at
+//!   compile time, from the hook's return type.
+//! - A panic's message is its payload.
+//! - A report never holds a backtrace, whatever `RUST_BACKTRACE` says, and a
+//!   message's own line breaks are escaped (`\n`): one failure, one line.
+//! - [`App::failures`] returns the same failures as values ([`HookFailure`]: point,
+//!   hook, message, whether it panicked), in order, for tests and for a `main` that
+//!   decides what they mean.
+//! - [`Defer`] cleanups, guards and [`atexit`] handlers are reported on one line the
+//!   same way (`cement: atexit handler #2 panicked: boom`); they belong to no App, so
+//!   `failures()` does not list them.
+//! - `#[cement::main]`'s body returning `Err(e)` is not a hook failure: it prints
+//!   `Error: {e:?}`, as std's `main` does, and `anyhow`'s `Debug` (written for that
+//!   line) still shows its chain and, with `RUST_BACKTRACE=1`, its backtrace.
+//!
+//! ## Feature `tracing`
+//!
+//! `cement = { version = "..", features = ["tracing"] }`, off by default (without it
+//! nothing of tracing is built). With it, on target `cement`:
+//!
+//! - setup, run and close are `info` spans `cement.setup`, `cement.run` and
+//!   `cement.close`, with the field `label`;
+//! - each hook or deferred cleanup is a `debug` event as it starts (`running hook`,
+//!   fields `point` and `hook`);
+//! - each failure is an `error` event (`hook failed`, or `cleanup failed` for what is
+//!   not a hook) with the fields `point` (absent for a deferred cleanup), `hook`,
+//!   `error` (the message) and `panicked`.
+//!
+//! The async forms (`setup_async`, `run_async`, `close_async`, and so
+//! `#[cement::main] async fn`) send the same events but enter no span: a span entered
+//! across an `.await` would be left on the wrong thread.
+//!
+//! While a global subscriber is set (`tracing::subscriber::set_global_default`, or a
+//! subscriber's `init()`), failures go to it instead of stderr. Once the process is
+//! ending (`main` returned or `std::process::exit` was called: a live App closes
+//! then, and atexit handlers run), libc has already destroyed the thread-locals a
+//! subscriber needs, so there cement does not trace, and failures go to stderr as
+//! without the feature; so does one that a panicking subscriber did not take. Set the
+//! subscriber
+//! before the App is set up, so the setup span is seen (under `#[cement::main]`, a
+//! `#[cement::hook(pre_setup)]` hook is the earliest place: only the setup span
+//! itself is missed); `runtime/examples/tracing_failures.rs` shows it with a `fmt`
+//! subscriber:
+//!
+//! ```text
+//! ERROR cement.close{label="myapp"}: cement: hook failed point="pre_close" hook="tracing_failures::flush_journal" error="No such file or directory (os error 2)" panicked=false
+//! ```
+//!
 //! # Scoped cleanup: [`Defer`] and [`defer!`]
 //!
 //! The `cleanup` package's `with defer() as d:` is a local [`Defer`]: closures
@@ -191,8 +255,8 @@
 
 pub use cement_core::atexit;
 pub use cement_core::{
-    defer, guard, App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, HookFuture,
-    ShutdownRequested, ShutdownToken, Signal,
+    defer, guard, App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, HookFailure,
+    HookFuture, ShutdownRequested, ShutdownToken, Signal,
 };
 
 #[doc(hidden)]
@@ -221,7 +285,8 @@ pub use cement_core::__private;
 /// `std::io::Result<()>`). It may be `async` with the `tokio` feature (see [Async
 /// main](#async-main-feature-tokio)); it may not be `const`, `unsafe`, `extern` or
 /// generic, or sit on top of `#[tokio::main]` (remove that: this attribute builds the
-/// runtime).
+/// runtime). An `Err(e)` is printed as `Error: {e:?}` on stderr, as std's `main`
+/// prints it.
 ///
 /// # Options
 ///
@@ -385,9 +450,11 @@ pub use cement_macros::main;
 /// a `signal` hook takes `(&App, Signal)`. It returns `()` or `Result<(), E>` with
 /// `E: Debug` (written as a path ending in `Result`); an `Err` or a panic is reported
 /// on one line of stderr, sets the exit code to 1 unless it is already non-zero, and
-/// does not stop the other hooks. With the `tokio` feature it may be an `async fn`
-/// (at every point but `signal`), awaited in the one hook order on the App's
-/// runtime. It may not be a method, `const`, `unsafe`, `extern` or generic.
+/// does not stop the other hooks. The report of an `Err(e)` is `e`'s `Display` and
+/// its `source()` chain (`Debug` for a type without `Display`); see
+/// [Failure reports](crate#failure-reports). With the `tokio` feature it may be an
+/// `async fn` (at every point but `signal`), awaited in the one hook order on the
+/// App's runtime. It may not be a method, `const`, `unsafe`, `extern` or generic.
 ///
 /// Hooks are collected when the program is linked, from every linked crate. A crate
 /// whose only use is its hooks (a plugin) must be named once so that the linker keeps

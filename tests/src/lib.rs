@@ -44,10 +44,17 @@ pub fn wait_forever() -> ! {
 /// Runs the fixture binary at `path` (from `env!("CARGO_BIN_EXE_<name>")`) with `args`
 /// and waits for it.
 pub fn run(path: &str, args: &[&str]) -> Run {
+    run_with_env(path, args, &[])
+}
+
+/// [`run`], with the environment variables `env` set for the fixture (and
+/// `RUST_BACKTRACE` unset unless `env` sets it).
+pub fn run_with_env(path: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     let output = Command::new(path)
         .args(args)
         .stdin(Stdio::null())
         .env_remove("RUST_BACKTRACE")
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|error| panic!("cannot run {path}: {error}"));
     Run {

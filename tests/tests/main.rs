@@ -113,7 +113,7 @@ fn a_body_calling_close_runs_the_hooks_once() {
 #[test]
 fn panicking_and_err_hooks_do_not_stop_the_others() {
     let reports = [
-        "cement: pre_close hook main_exit::scenario::fails_with_err returned an error: \"disk full\"",
+        "cement: pre_close hook main_exit::scenario::fails_with_err returned an error: disk full",
         "cement: pre_close hook main_exit::scenario::fails_with_panic panicked: hook exploded",
     ];
     let run = run_fixture!("main_exit", "failing-hooks");
@@ -130,7 +130,7 @@ fn failing_hooks_without_exit_on_close_exit_0_and_say_the_code_was_ignored() {
         0,
         &lifecycle(0, 1, true),
         &[
-            "cement: pre_close hook main_no_exit::scenario::fails_with_err returned an error: \"disk full\"",
+            "cement: pre_close hook main_no_exit::scenario::fails_with_err returned an error: disk full",
             "cement: pre_close hook main_no_exit::scenario::fails_with_panic panicked: hook exploded",
             "cement: exit code 1 ignored: exit_on_close is false, so the process exits with 0",
         ],

@@ -46,7 +46,7 @@ fn a_failing_and_a_panicking_async_hook_are_reported_and_the_others_still_run() 
     assert_eq!(
         run.reports(),
         [
-            "cement: pre_close hook async_main::third_fails returned an error: \"the flush target is gone\"",
+            "cement: pre_close hook async_main::third_fails returned an error: the flush target is gone",
             "cement: pre_close hook async_main::third_panics panicked: async hook exploded",
         ],
         "{}",
