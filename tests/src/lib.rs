@@ -1,9 +1,16 @@
 //! Process-level tests for cement. Each fixture in `src/bin/` is a real program; the
 //! tests in `tests/` run it with [`run`] and assert its exit status and the exact
 //! order of what it printed.
+//!
+//! The same tests can run the fixtures cross-built for Windows under Wine: with
+//! `CEMENT_WINE_FIXTURES` set to a directory of `<name>.exe` fixtures, [`run`] and
+//! [`Running::start`] start `<dir>/<name>.exe` under Wine instead of the native
+//! fixture (see [`wine`] and `ci/wine/README.md`). Unset, nothing changes.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
+
+pub mod wine;
 
 /// What a fixture did.
 #[derive(Debug)]
@@ -50,7 +57,7 @@ pub fn run(path: &str, args: &[&str]) -> Run {
 /// [`run`], with the environment variables `env` set for the fixture (and
 /// `RUST_BACKTRACE` unset unless `env` sets it).
 pub fn run_with_env(path: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let output = Command::new(path)
+    let output = fixture_command(path)
         .args(args)
         .stdin(Stdio::null())
         .env_remove("RUST_BACKTRACE")
@@ -84,8 +91,12 @@ pub struct Running {
 
 impl Running {
     /// Starts the fixture at `path` with `args`.
+    ///
+    /// Under Wine ([`wine`]) the child is the Wine loader, which becomes the Windows
+    /// program in the same process: [`Running::send`]`("INT")` reaches its console
+    /// control handler as `CTRL_C_EVENT`.
     pub fn start(path: &str, args: &[&str]) -> Running {
-        let mut child = Command::new(path)
+        let mut child = fixture_command(path)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -149,12 +160,25 @@ impl Running {
         let mut stderr = String::new();
         std::io::Read::read_to_string(&mut self.child.stderr.take().unwrap(), &mut stderr).unwrap();
         let status = self.child.wait().unwrap();
+        // The fixtures link this crate too, and build for Windows (`wine`).
+        #[cfg(unix)]
         let killed_by = std::os::unix::process::ExitStatusExt::signal(&status);
+        #[cfg(not(unix))]
+        let killed_by = None;
         let run = Run {
             code: status.code(),
             stdout: self.seen,
             stderr,
         };
         (run, killed_by)
+    }
+}
+
+/// The command that starts the fixture at `path`: the native binary, or, with
+/// `CEMENT_WINE_FIXTURES` set, the `.exe` of the same name under Wine.
+fn fixture_command(path: &str) -> Command {
+    match wine::fixtures() {
+        None => Command::new(path),
+        Some(dir) => wine::command(&dir, path),
     }
 }
