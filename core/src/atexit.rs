@@ -102,6 +102,18 @@ pub(crate) fn run_first_at_exit(f: fn()) {
     REGISTRY.set_first(f);
 }
 
+/// Ends the process with `code` as [`std::process::exit`] does, running the atexit
+/// handlers (and closing live Apps) first where `exit` would not: on Windows,
+/// `std::process::exit` is `ExitProcess`, which skips the C runtime's atexit table.
+/// What cement itself uses to end a process; running the handlers twice is not
+/// possible (each runs once).
+pub(crate) fn exit_process(code: i32) -> ! {
+    if cfg!(windows) {
+        run_at_exit();
+    }
+    std::process::exit(code)
+}
+
 static REGISTRY: Registry = Registry::new();
 
 fn install_trampoline() {

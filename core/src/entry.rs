@@ -131,6 +131,6 @@ pub(crate) fn status(options: &MainOptions, ending: Ending) -> ExitCode {
 pub fn exit_status(code: i32) -> ExitCode {
     match u8::try_from(code) {
         Ok(code) => ExitCode::from(code),
-        Err(_) => std::process::exit(code),
+        Err(_) => crate::atexit::exit_process(code),
     }
 }

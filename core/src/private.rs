@@ -17,6 +17,14 @@ pub use crate::async_rt::{run_async_main, run_async_test, BodyFuture, RuntimeOpt
 pub use crate::hooks::HookFuture;
 use crate::{exit, Signal};
 
+/// Runs the console control handler routine as Windows would on a thread of its own,
+/// for `event` (`CTRL_CLOSE_EVENT`, ...): for tests of the events that cannot be sent
+/// to a process under test. Returns whether the handler took the event.
+#[cfg(windows)]
+pub fn console_event(event: u32) -> bool {
+    crate::signals::handle_console_event(event)
+}
+
 /// What a hook or a `#[cement::main]` body may return: `()` or `Result<(), E: Debug>`.
 pub trait Outcome {
     /// The error type (`Infallible` for `()`).

@@ -19,6 +19,8 @@ use crate::app::{App, WeakApp};
 mod platform;
 
 pub(crate) use platform::exit_at_once;
+#[cfg(windows)]
+pub(crate) use platform::handle_console_event;
 
 /// A signal, as received by `signal` hooks: a POSIX signal on Unix, a console
 /// control event on Windows.

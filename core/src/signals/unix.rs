@@ -187,7 +187,7 @@ fn watch() {
         match deliver(signal, None) {
             AfterSignal::Exit(code) => {
                 let _ = std::io::stdout().flush();
-                std::process::exit(code);
+                crate::atexit::exit_process(code);
             }
             // A cooperating body returned: its thread closes and ends the process.
             AfterSignal::BodyEndsProcess => {}

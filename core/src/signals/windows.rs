@@ -3,11 +3,15 @@
 //! [`Signal::CLOSE`], [`Signal::LOGOFF`] and [`Signal::SHUTDOWN`]. `SIGTERM` and
 //! `SIGHUP` never arrive here.
 //!
-//! Windows runs a console control handler on a thread it starts for each event, not
-//! inside a signal handler, so the handler routine itself brings the first event to
-//! [`deliver`]. A caught event's status is `STATUS_CONTROL_C_EXIT` (`0xC000013A`,
-//! what Windows reports for a process ended by Ctrl-C) unless a hook set a code; a
-//! second event ends the process at once with it.
+//! Windows runs a console control handler on a thread it starts for the event, not
+//! inside a signal handler. Still, the handler routine only decides ([`arrival`])
+//! and hands the first event to a thread of cement's, which brings it to [`deliver`]:
+//! Windows (Wine at least) runs one handler call at a time, and a second event must
+//! reach the handler while the first one's close runs. A caught event's status is
+//! `STATUS_CONTROL_C_EXIT` (`0xC000013A`, what Windows reports for a process ended
+//! by Ctrl-C) unless a hook set a code; a second event ends the process at once with
+//! it. No thread waits for events before one arrives, so catching costs nothing at
+//! start-up.
 //!
 //! For `CTRL_CLOSE_EVENT`, `CTRL_LOGOFF_EVENT` and `CTRL_SHUTDOWN_EVENT`, Windows
 //! ends the process when the handler returns, and about 5 s after the event whatever
@@ -106,22 +110,34 @@ pub(crate) fn handle_console_event(event: u32) -> bool {
         Arrival::First => {
             let ends_process = matches!(signal, Signal::CLOSE | Signal::LOGOFF | Signal::SHUTDOWN);
             let budget = ends_process.then_some(ENDING_EVENT_BUDGET);
-            match deliver(signal, budget) {
-                AfterSignal::Exit(code) => {
-                    let _ = std::io::stdout().flush();
-                    std::process::exit(code)
-                }
-                AfterSignal::BodyEndsProcess => {
-                    if ends_process {
-                        // Returning lets Windows end the process now: give the body's
-                        // thread the rest of the budget to close and end it.
-                        std::thread::sleep(ENDING_EVENT_BUDGET);
-                    }
-                    true
-                }
-                AfterSignal::NotCatching => false,
+            let spawned = std::thread::Builder::new()
+                .name("cement-signals".to_owned())
+                .spawn(move || after_first_event(signal, budget));
+            if spawned.is_err() {
+                after_first_event(signal, budget);
             }
+            if ends_process {
+                // Returning lets Windows end the process now: give the signal path
+                // (or the body's thread) the budget to close and end it.
+                std::thread::sleep(ENDING_EVENT_BUDGET);
+            }
+            true
         }
+    }
+}
+
+/// The signal path for the first event, then the end of the process.
+fn after_first_event(signal: Signal, budget: Option<Duration>) {
+    match deliver(signal, budget) {
+        AfterSignal::Exit(code) => {
+            let _ = std::io::stdout().flush();
+            crate::atexit::exit_process(code)
+        }
+        // A cooperating body returned: its thread closes and ends the process.
+        AfterSignal::BodyEndsProcess => {}
+        // Closed since the handler saw an App catching: what Windows' own handler
+        // would have done, after the event was taken from it.
+        AfterSignal::NotCatching => crate::atexit::exit_process(STATUS_CONTROL_C_EXIT),
     }
 }
 
