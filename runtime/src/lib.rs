@@ -239,6 +239,15 @@
 //! handler is reported on one line of stderr and the rest still run; the exit status
 //! is unchanged.
 //!
+//! # Platforms
+//!
+//! Linux, macOS and Windows, Rust 1.71 and later. On Windows the signals are console
+//! control events (see [`Signal`]): Ctrl-C is [`Signal::INT`], and a caught event's
+//! status is `STATUS_CONTROL_C_EXIT` (`0xC000013A`) unless a hook set a code.
+//! `Signal::TERM` and `Signal::HUP` never arrive there. There, `std::process::exit`
+//! is `ExitProcess`, which runs no atexit handler: a program that calls it ends at
+//! once, without closing the App; return from `main` instead.
+//!
 //! # Limits
 //!
 //! - Nothing runs on abort, SIGKILL or with `panic = "abort"`: close needs unwinding
