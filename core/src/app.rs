@@ -1,7 +1,6 @@
 //! The [`App`]: its lifecycle (setup, run, close), its builder, its state.
 
 use std::any::{Any, TypeId};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, Weak};
@@ -68,7 +67,8 @@ struct Inner {
     received_signal: AtomicI32,
     hooks: Mutex<HookTable>,
     deferred: Mutex<Vec<Arc<DeferredSlot>>>,
-    state: RwLock<BTreeMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    /// Typed state, by type: a few entries, so a `Vec` searched in order.
+    state: RwLock<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>,
     close: Mutex<CloseState>,
     closed: Condvar,
     closing: Mutex<Closing>,
@@ -750,13 +750,27 @@ impl App {
     /// assert!(app.get::<String>().is_none());
     /// ```
     pub fn insert<T: Send + Sync + 'static>(&self, value: T) -> Option<Arc<T>> {
-        let previous = self
+        let previous = self.insert_any(TypeId::of::<T>(), Arc::new(value));
+        previous.and_then(|old| old.downcast().ok())
+    }
+
+    fn insert_any(
+        &self,
+        id: TypeId,
+        value: Arc<dyn Any + Send + Sync>,
+    ) -> Option<Arc<dyn Any + Send + Sync>> {
+        let mut state = self
             .inner
             .state
             .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(TypeId::of::<T>(), Arc::new(value));
-        previous.and_then(|old| old.downcast().ok())
+            .unwrap_or_else(PoisonError::into_inner);
+        match state.iter_mut().find(|(key, _)| *key == id) {
+            Some((_, slot)) => Some(std::mem::replace(slot, value)),
+            None => {
+                state.push((id, value));
+                None
+            }
+        }
     }
 
     /// The value of type `T` stored with [`insert`](App::insert), if any.
@@ -768,13 +782,17 @@ impl App {
     /// assert_eq!(*app.get::<u32>().unwrap(), 7);
     /// ```
     pub fn get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        self.get_any(TypeId::of::<T>())?.downcast().ok()
+    }
+
+    fn get_any(&self, id: TypeId) -> Option<Arc<dyn Any + Send + Sync>> {
         let state = self
             .inner
             .state
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        let value = Arc::clone(state.get(&TypeId::of::<T>())?);
-        value.downcast().ok()
+        let (_, value) = state.iter().find(|(key, _)| *key == id)?;
+        Some(Arc::clone(value))
     }
 
     fn collect_declared_hooks(&self) {

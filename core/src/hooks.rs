@@ -6,7 +6,6 @@
 //! kept in per-weight buckets as they are registered, so running a point is a merge
 //! walk and never a sort.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -200,10 +199,30 @@ impl DeclaredHook {
 
 inventory::collect!(DeclaredHook);
 
-/// SPEC order for declared hooks of one point: by weight, then path, then where
-/// the attribute is, so the order never depends on the order they were linked in.
-fn sort_declared(hooks: &mut [&'static DeclaredHook]) {
-    hooks.sort_by_key(|hook| (hook.weight, hook.path, hook.location));
+/// Adds `hook` to the declared hooks of one point in SPEC order: by weight, then
+/// path, then where the attribute is, so the order never depends on the order they
+/// were linked in. (An insertion, not a sort: a program declares a few hooks, and a
+/// sort's code would be most of what this crate adds to a binary's size.)
+fn insert_declared(hooks: &mut Vec<&'static DeclaredHook>, hook: &'static DeclaredHook) {
+    let key = |hook: &DeclaredHook| (hook.weight, hook.path, hook.location);
+    let at = hooks.partition_point(|other| key(other) <= key(hook));
+    hooks.insert(at, hook);
+}
+
+/// Run-time hooks of one point by weight, ascending, each bucket in registration
+/// order. A sorted `Vec`: a program uses a few weights.
+type Buckets = Vec<(i32, Vec<RuntimeHook>)>;
+
+/// The bucket of `weight`, made if there is none.
+fn bucket(buckets: &mut Buckets, weight: i32) -> &mut Vec<RuntimeHook> {
+    let index = match buckets.binary_search_by_key(&weight, |(w, _)| *w) {
+        Ok(index) => index,
+        Err(index) => {
+            buckets.insert(index, (weight, Vec::new()));
+            index
+        }
+    };
+    &mut buckets[index].1
 }
 
 /// A hook registered with [`App::register_hook`] (or `register_async_hook`).
@@ -216,10 +235,9 @@ pub(crate) struct RuntimeHook {
 /// The hooks of one point.
 #[derive(Default)]
 struct PointHooks {
-    /// Sorted by (weight, path) when collected.
+    /// In SPEC order (see [`insert_declared`]).
     declared: Vec<&'static DeclaredHook>,
-    /// Registration order within each weight.
-    runtime: BTreeMap<i32, Vec<RuntimeHook>>,
+    runtime: Buckets,
 }
 
 /// Every hook of one App, by point.
@@ -233,11 +251,7 @@ pub(crate) struct HookTable {
 impl HookTable {
     pub(crate) fn register(&mut self, point: Hook, weight: i32, f: RuntimeFn) {
         let number = self.next_number();
-        self.points[point.index()]
-            .runtime
-            .entry(weight)
-            .or_default()
-            .push(RuntimeHook { number, f });
+        bucket(&mut self.points[point.index()].runtime, weight).push(RuntimeHook { number, f });
     }
 
     /// The registration number of the next run-time hook.
@@ -253,11 +267,8 @@ impl HookTable {
         }
         for hook in inventory::iter::<DeclaredHook> {
             if hook.app.map_or(true, |app| app == label) {
-                self.points[hook.point.index()].declared.push(hook);
+                insert_declared(&mut self.points[hook.point.index()].declared, hook);
             }
-        }
-        for point in &mut self.points {
-            sort_declared(&mut point.declared);
         }
     }
 
@@ -266,7 +277,7 @@ impl HookTable {
         let hooks = std::mem::take(&mut self.points[point.index()]);
         PointRun {
             declared: hooks.declared,
-            runtime: hooks.runtime.into_iter().collect(),
+            runtime: hooks.runtime,
             cursor: Cursor::default(),
         }
     }
@@ -278,10 +289,10 @@ impl HookTable {
     pub(crate) fn restore(&mut self, point: Hook, taken: PointRun) {
         let current = &mut self.points[point.index()];
         current.declared = taken.declared;
-        for (weight, mut bucket) in taken.runtime {
-            let newer = current.runtime.entry(weight).or_default();
-            bucket.append(newer);
-            *newer = bucket;
+        for (weight, mut taken) in taken.runtime {
+            let newer = bucket(&mut current.runtime, weight);
+            taken.append(newer);
+            *newer = taken;
         }
     }
 }
@@ -290,7 +301,7 @@ impl HookTable {
 /// hook may register hooks or call any other method of the App.
 pub(crate) struct PointRun {
     declared: Vec<&'static DeclaredHook>,
-    runtime: Vec<(i32, Vec<RuntimeHook>)>,
+    runtime: Buckets,
     cursor: Cursor,
 }
 
@@ -426,7 +437,7 @@ fn run_declared(app: &App, point: Hook, hook: &DeclaredHook, signal: Option<Sign
 
 #[cfg(test)]
 mod tests {
-    use super::{sort_declared, DeclaredHook, Hook};
+    use super::{insert_declared, DeclaredHook, Hook};
 
     fn hook(weight: i32, path: &'static str, line: u32) -> &'static DeclaredHook {
         Box::leak(Box::new(
@@ -439,7 +450,7 @@ mod tests {
     }
 
     #[test]
-    fn declared_hooks_sort_by_weight_then_path_then_location() {
+    fn declared_hooks_go_by_weight_then_path_then_location_whatever_the_link_order() {
         let expected = [
             hook(-1, "z::late_path", 9),
             hook(0, "a::twin", 3),
@@ -448,16 +459,19 @@ mod tests {
             hook(2, "a::heavy", 1),
         ];
         // Every linked order gives the same result; try the reversed one and a shuffle.
-        let mut reversed: Vec<_> = expected.iter().rev().copied().collect();
-        let mut shuffled = vec![
+        let reversed: Vec<_> = expected.iter().rev().copied().collect();
+        let shuffled = vec![
             expected[2],
             expected[4],
             expected[0],
             expected[3],
             expected[1],
         ];
-        for hooks in [&mut reversed, &mut shuffled] {
-            sort_declared(hooks);
+        for linked in [reversed, shuffled] {
+            let mut hooks = Vec::new();
+            for hook in linked {
+                insert_declared(&mut hooks, hook);
+            }
             let found: Vec<_> = hooks.iter().map(|h| (h.path, h.location.1)).collect();
             let wanted: Vec<_> = expected.iter().map(|h| (h.path, h.location.1)).collect();
             assert_eq!(found, wanted);
