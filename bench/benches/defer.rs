@@ -1,4 +1,4 @@
-//! `Defer` register + run per cleanup (SPEC §6: under 30 ns), and `defer!` against a
+//! `Defer` register + run per cleanup (SPEC §6: under 15 ns), and `defer!` against a
 //! hand-written `Drop` guard (SPEC §6: the same cost). Every closure captures a
 //! reference, as real cleanups do, so none is a zero-sized closure that needs no
 //! allocation.
