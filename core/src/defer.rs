@@ -64,15 +64,14 @@ impl<'a> Cleanups<'a> {
         self.len += 1;
     }
 
-    /// Makes room for one more in `newest`: doubles it up to [`CHUNK`] slots, then
-    /// moves it, full, to the front of the chain.
+    /// Makes room for one more in `newest`: a chunk of [`CHUNK`] slots, the full one
+    /// going to the front of the chain. Never grown in place: glibc's `realloc` takes
+    /// its new block past the per-thread cache that `free` fills, and once that cache
+    /// is full, freeing a chunk consolidated every closure block freed before it.
     #[cold]
     fn grow(&mut self) {
-        let len = self.newest.len();
-        if len < CHUNK {
-            self.newest.reserve_exact(len.max(4).min(CHUNK - len));
-        } else {
-            let full = std::mem::replace(&mut self.newest, Vec::with_capacity(CHUNK));
+        let full = std::mem::replace(&mut self.newest, Vec::with_capacity(CHUNK));
+        if !full.is_empty() {
             let older = self.older.take();
             self.older = Some(Box::new(Chunk { slots: full, older }));
             self.older_len += CHUNK;
