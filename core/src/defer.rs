@@ -99,7 +99,7 @@ impl<'a> Cleanups<'a> {
     }
 
     /// Takes the chunks out, newest first, with the position of each one's first slot
-    /// (the inline slots stay): a long chain goes one link at a time, not recursively.
+    /// (the inline slots stay).
     fn pop_chunk(&mut self) -> Option<(usize, Slots<'a>)> {
         if self.newest.is_empty() {
             let chunk = *self.older.take()?;
@@ -124,9 +124,11 @@ impl<'a> Cleanups<'a> {
 }
 
 impl Drop for Cleanups<'_> {
+    /// Drops a long chain one link at a time, not recursively.
     fn drop(&mut self) {
-        while let Some(chunk) = self.pop_chunk() {
-            drop(chunk);
+        let mut older = self.older.take();
+        while let Some(mut chunk) = older {
+            older = chunk.older.take();
         }
     }
 }
@@ -287,10 +289,12 @@ impl Drop for Defer<'_> {
             first_panic: None,
         };
         let quiet = QuietPanics::enter();
-        while let Some((first, mut chunk)) = cleanups.pop_chunk() {
-            while let Some(slot) = chunk.pop() {
-                if let Some(cleanup) = slot {
-                    run.one(cleanup, released + first + chunk.len() + 1);
+        if cleanups.len > INLINE {
+            while let Some((first, mut chunk)) = cleanups.pop_chunk() {
+                while let Some(slot) = chunk.pop() {
+                    if let Some(cleanup) = slot {
+                        run.one(cleanup, released + first + chunk.len() + 1);
+                    }
                 }
             }
         }
