@@ -1,4 +1,4 @@
-//! Close with N run-time `pre_close` hooks (SPEC §6: linear, under 50 ns per hook
+//! Close with N run-time `pre_close` hooks (SPEC §6: linear, under 10 ns per hook
 //! at N = 100 000). Divide the reported time by N for the per-hook cost.
 
 use std::hint::black_box;

@@ -1,5 +1,5 @@
 //! Start-to-exit of an empty `#[cement::main]` program against a plain `fn main`
-//! (SPEC §6: within 10%, aim for 5%). Each iteration spawns the process and waits.
+//! (SPEC §6: within 3%). Each iteration spawns the process and waits.
 
 use std::process::Command;
 

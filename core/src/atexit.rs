@@ -273,6 +273,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "calls libc::atexit, which Miri cannot run")]
     fn run_first_at_exit_fills_the_process_slot() {
         run_first_at_exit(mark_slot_ran);
         // Take it back, so this test binary's own exit runs nothing, and check it.

@@ -96,12 +96,55 @@ pub(crate) fn watch_close(app: &App, deadline: Duration) {
                 .get()
                 .map_or_else(|| "the close sequence".to_owned(), |r| r.to_string());
             exit::report_line(&format_args!(
-                "close overran its deadline of {deadline:?} in {running}; exiting with {code}"
+                "close overran its deadline of {} in {running}; exiting with {code}",
+                ShortDuration(deadline)
             ));
             // `_exit`: atexit handlers would wait for the close that is stuck.
             crate::signals::exit_at_once(code)
         });
     if let Err(error) = spawned {
         exit::report_line(&format_args!("cannot watch the close deadline: {error}"));
+    }
+}
+
+/// A duration in a report, in its largest whole unit: `10s`, `1500ms`, `250µs`. What
+/// std's `Debug` for `Duration` prints for these, without its decimal formatting
+/// (about 2 KiB of the binary).
+pub(crate) struct ShortDuration(pub(crate) Duration);
+
+impl fmt::Display for ShortDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (secs, nanos) = (self.0.as_secs(), self.0.subsec_nanos());
+        if nanos == 0 {
+            write!(f, "{secs}s")
+        } else if nanos % 1_000_000 == 0 {
+            let millis = secs
+                .saturating_mul(1_000)
+                .saturating_add(u64::from(nanos / 1_000_000));
+            write!(f, "{millis}ms")
+        } else {
+            let micros = secs
+                .saturating_mul(1_000_000)
+                .saturating_add(u64::from(nanos / 1_000));
+            write!(f, "{micros}µs")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::ShortDuration;
+
+    #[test]
+    fn durations_show_in_their_largest_whole_unit() {
+        let shown = |d: Duration| ShortDuration(d).to_string();
+        assert_eq!(shown(Duration::from_secs(10)), "10s");
+        assert_eq!(shown(Duration::ZERO), "0s");
+        assert_eq!(shown(Duration::from_millis(1500)), "1500ms");
+        assert_eq!(shown(Duration::from_millis(250)), "250ms");
+        assert_eq!(shown(Duration::from_micros(250)), "250µs");
+        assert_eq!(shown(Duration::from_nanos(1_000_001_500)), "1000001µs");
     }
 }

@@ -15,6 +15,124 @@ use crate::exit::{self, Failure, QuietPanics, ReportPanicsAs};
 
 type Cleanup<'a> = Box<dyn FnOnce() + 'a>;
 
+/// Cleanups kept in the `Defer` itself: a scope with no more allocates nothing but the
+/// closures that capture something.
+const INLINE: usize = 4;
+
+/// Cleanups per chunk after the inline ones. They live in a chain of chunks of this
+/// many slots rather than in one growing `Vec`: no slot is ever copied to grow, and
+/// every allocation stays small (62 slots of 16 bytes are under 1 KiB). A large one is
+/// what made glibc's malloc consolidate all the closures' blocks freed just before,
+/// which doubled the cost per cleanup of a `Defer` with many of them.
+const CHUNK: usize = 62;
+
+type Slots<'a> = Vec<Option<Cleanup<'a>>>;
+
+/// The cleanups registered since the last [`Defer::release`]: cleanup number
+/// `released + p` is at position `p`. A slot is `None` once released or run.
+#[derive(Default)]
+struct Cleanups<'a> {
+    /// How many positions were registered.
+    len: usize,
+    /// Positions `0..INLINE`.
+    inline: [Option<Cleanup<'a>>; INLINE],
+    /// The chunk being filled: positions from `INLINE + older_len` on.
+    newest: Slots<'a>,
+    /// The full chunks before it, the most recent first.
+    older: Option<Box<Chunk<'a>>>,
+    /// How many positions the full chunks hold, `CHUNK` each.
+    older_len: usize,
+}
+
+/// A full chunk: [`CHUNK`] slots and the chunk filled before it.
+struct Chunk<'a> {
+    slots: Slots<'a>,
+    older: Option<Box<Chunk<'a>>>,
+}
+
+impl<'a> Cleanups<'a> {
+    #[inline]
+    fn push(&mut self, cleanup: Cleanup<'a>) {
+        if self.len < INLINE {
+            self.inline[self.len] = Some(cleanup);
+        } else {
+            if self.newest.len() == self.newest.capacity().min(CHUNK) {
+                self.grow();
+            }
+            self.newest.push(Some(cleanup));
+        }
+        self.len += 1;
+    }
+
+    /// Makes room for one more in `newest`: a chunk of [`CHUNK`] slots, the full one
+    /// going to the front of the chain. Never grown in place: glibc's `realloc` takes
+    /// its new block past the per-thread cache that `free` fills, and once that cache
+    /// is full, freeing a chunk consolidated every closure block freed before it.
+    #[cold]
+    fn grow(&mut self) {
+        let full = std::mem::replace(&mut self.newest, Vec::with_capacity(CHUNK));
+        if !full.is_empty() {
+            let older = self.older.take();
+            self.older = Some(Box::new(Chunk { slots: full, older }));
+            self.older_len += CHUNK;
+        }
+    }
+
+    /// The slot at `position`, if it was registered: inline, in `newest`, or found by
+    /// stepping back through the full chunks (a step per [`CHUNK`] cleanups).
+    fn slot(&mut self, position: usize) -> Option<&mut Option<Cleanup<'a>>> {
+        if position >= self.len {
+            return None;
+        }
+        let Some(position) = position.checked_sub(INLINE) else {
+            return self.inline.get_mut(position);
+        };
+        if let Some(index) = position.checked_sub(self.older_len) {
+            return self.newest.get_mut(index);
+        }
+        let steps = (self.older_len - 1 - position) / CHUNK;
+        let mut chunk = self.older.as_deref_mut()?;
+        for _ in 0..steps {
+            chunk = chunk.older.as_deref_mut()?;
+        }
+        chunk.slots.get_mut(position % CHUNK)
+    }
+
+    /// Takes the chunks out, newest first, with the position of each one's first slot
+    /// (the inline slots stay).
+    fn pop_chunk(&mut self) -> Option<(usize, Slots<'a>)> {
+        if self.newest.is_empty() {
+            let chunk = *self.older.take()?;
+            self.older = chunk.older;
+            self.older_len -= CHUNK;
+            self.newest = chunk.slots;
+        }
+        Some((INLINE + self.older_len, std::mem::take(&mut self.newest)))
+    }
+
+    /// How many slots still hold a cleanup.
+    fn pending(&self) -> usize {
+        let mut pending = self.inline.iter().flatten().count();
+        pending += self.newest.iter().flatten().count();
+        let mut chunk = self.older.as_deref();
+        while let Some(full) = chunk {
+            pending += full.slots.iter().flatten().count();
+            chunk = full.older.as_deref();
+        }
+        pending
+    }
+}
+
+impl Drop for Cleanups<'_> {
+    /// Drops a long chain one link at a time, not recursively.
+    fn drop(&mut self) {
+        let mut older = self.older.take();
+        while let Some(mut chunk) = older {
+            older = chunk.older.take();
+        }
+    }
+}
+
 /// A scope's cleanups, run last registered first when it is dropped.
 ///
 /// Python's `cleanup` package, where `with defer() as d:` becomes a local `Defer`:
@@ -65,12 +183,14 @@ type Cleanup<'a> = Box<dyn FnOnce() + 'a>;
 ///
 /// # Cost
 ///
-/// Each cleanup is one boxed closure in a `Vec` (a closure that captures nothing is
-/// not allocated). For a single cleanup that is known where it is written,
-/// [`defer!`](crate::defer!) costs no more than a hand-written `Drop`.
+/// Each cleanup is one boxed closure (a closure that captures nothing is not
+/// allocated). The first four are kept in the `Defer` itself; later ones in chunks of
+/// 62, so a `Defer` never copies its cleanups to grow. A handle reaches its cleanup in
+/// one step per 62 cleanups registered after it. For a single cleanup that is known
+/// where it is written, [`defer!`](crate::defer!) costs no more than a hand-written
+/// `Drop`.
 pub struct Defer<'a> {
-    /// Slot `i` holds cleanup number `released + i`; `None` once released or run.
-    cleanups: RefCell<Vec<Option<Cleanup<'a>>>>,
+    cleanups: RefCell<Cleanups<'a>>,
     /// How many cleanups were registered before the last [`Defer::release`].
     released: Cell<usize>,
 }
@@ -86,7 +206,7 @@ impl<'a> Defer<'a> {
         // Wrap the panic hook now: it cannot be done once unwinding has begun.
         QuietPanics::install();
         Defer {
-            cleanups: RefCell::new(Vec::new()),
+            cleanups: RefCell::new(Cleanups::default()),
             released: Cell::new(0),
         }
     }
@@ -103,10 +223,11 @@ impl<'a> Defer<'a> {
     /// }
     /// assert!(closed);
     /// ```
+    #[inline]
     pub fn defer(&self, f: impl FnOnce() + 'a) -> DeferHandle<'_, 'a> {
         let mut cleanups = self.cleanups.borrow_mut();
-        let number = self.released.get() + cleanups.len();
-        cleanups.push(Some(Box::new(f)));
+        let number = self.released.get() + cleanups.len;
+        cleanups.push(Box::new(f));
         DeferHandle {
             defer: self,
             number,
@@ -131,15 +252,15 @@ impl<'a> Defer<'a> {
     /// ```
     pub fn release(&self) {
         let released = std::mem::take(&mut *self.cleanups.borrow_mut());
-        self.released.set(self.released.get() + released.len());
+        self.released.set(self.released.get() + released.len);
         // Dropped outside the borrow: a captured value's `Drop` may defer again.
         drop(released);
     }
 
     /// Takes cleanup `number` out, if it is still pending.
     fn take(&self, number: usize) -> Option<Cleanup<'a>> {
-        let index = number.checked_sub(self.released.get())?;
-        self.cleanups.borrow_mut().get_mut(index)?.take()
+        let position = number.checked_sub(self.released.get())?;
+        self.cleanups.borrow_mut().slot(position)?.take()
     }
 }
 
@@ -151,7 +272,7 @@ impl Default for Defer<'_> {
 
 impl fmt::Debug for Defer<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pending = self.cleanups.borrow().iter().flatten().count();
+        let pending = self.cleanups.borrow().pending();
         f.debug_struct("Defer").field("pending", &pending).finish()
     }
 }
@@ -159,27 +280,58 @@ impl fmt::Debug for Defer<'_> {
 impl Drop for Defer<'_> {
     fn drop(&mut self) {
         let cleanups = self.cleanups.get_mut();
-        if cleanups.is_empty() {
+        if cleanups.len == 0 {
             return;
         }
-        let unwinding = std::thread::panicking();
         let released = self.released.get();
-        let mut first_panic: Option<Box<dyn Any + Send>> = None;
+        let mut run = RunLastFirst {
+            unwinding: std::thread::panicking(),
+            first_panic: None,
+        };
         let quiet = QuietPanics::enter();
-        while let Some(slot) = cleanups.pop() {
-            let Some(cleanup) = slot else { continue };
-            if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(cleanup)) {
-                let number = released + cleanups.len() + 1;
-                let failure = Failure::Panicked(exit::panic_message(&*payload));
-                exit::report(&format_args!("deferred cleanup #{number}"), &failure);
-                if !unwinding && first_panic.is_none() {
-                    first_panic = Some(payload);
+        if cleanups.len > INLINE {
+            while let Some((first, mut chunk)) = cleanups.pop_chunk() {
+                while let Some(slot) = chunk.pop() {
+                    if let Some(cleanup) = slot {
+                        run.one(cleanup, released + first + chunk.len() + 1);
+                    }
                 }
             }
         }
+        for (index, slot) in cleanups.inline.iter_mut().enumerate().rev() {
+            if let Some(cleanup) = slot.take() {
+                run.one(cleanup, released + index + 1);
+            }
+        }
         drop(quiet);
-        if let Some(payload) = first_panic {
+        if let Some(payload) = run.first_panic {
             panic::resume_unwind(payload);
+        }
+    }
+}
+
+/// Runs a `Defer`'s cleanups at its end, each one isolated from the others' panics.
+struct RunLastFirst {
+    unwinding: bool,
+    /// The payload to continue with once all have run (none while unwinding).
+    first_panic: Option<Box<dyn Any + Send>>,
+}
+
+impl RunLastFirst {
+    /// Runs cleanup `number` (counted from 1, for the report).
+    #[inline]
+    fn one(&mut self, cleanup: Cleanup<'_>, number: usize) {
+        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(cleanup)) {
+            self.panicked(payload, number);
+        }
+    }
+
+    #[cold]
+    fn panicked(&mut self, payload: Box<dyn Any + Send>, number: usize) {
+        let failure = Failure::Panicked(exit::panic_message(&*payload));
+        exit::report(&format_args!("deferred cleanup #{number}"), &failure);
+        if !self.unwinding && self.first_panic.is_none() {
+            self.first_panic = Some(payload);
         }
     }
 }
@@ -344,7 +496,7 @@ mod tests {
     use std::cell::RefCell;
     use std::panic::{self, AssertUnwindSafe};
 
-    use super::{guard, Defer};
+    use super::{guard, Defer, DeferHandle, CHUNK, INLINE};
     use crate::exit;
 
     /// The order in which cleanups ran.
@@ -533,6 +685,104 @@ mod tests {
             log.push("body");
         }
         assert_eq!(log.take(), ["body", "second defer!", "first defer!"]);
+    }
+
+    /// Enough cleanups to fill the inline slots and several chunks, and start another.
+    const MANY: usize = INLINE + 3 * CHUNK + 5;
+
+    #[test]
+    fn many_cleanups_run_last_registered_first() {
+        let ran = RefCell::new(Vec::new());
+        {
+            let d = Defer::new();
+            for i in 0..MANY {
+                let ran = &ran;
+                d.defer(move || ran.borrow_mut().push(i));
+            }
+        }
+        let expected: Vec<usize> = (0..MANY).rev().collect();
+        assert_eq!(ran.take(), expected);
+    }
+
+    #[test]
+    fn handles_reach_cleanups_in_every_chunk() {
+        let ran = RefCell::new(Vec::new());
+        // Inline, the first chunk, a middle one, and the one being filled.
+        let released = [0, INLINE + 1, INLINE + CHUNK + 7, MANY - 1];
+        let run_now = [1, INLINE, INLINE + 2 * CHUNK, MANY - 2];
+        {
+            let d = Defer::new();
+            let handles: Vec<DeferHandle<'_, '_>> = (0..MANY)
+                .map(|i| {
+                    let ran = &ran;
+                    d.defer(move || ran.borrow_mut().push(i))
+                })
+                .collect();
+            for (i, handle) in handles.into_iter().enumerate() {
+                if released.contains(&i) {
+                    handle.release();
+                } else if run_now.contains(&i) {
+                    handle.run_now();
+                }
+            }
+            assert_eq!(ran.take(), run_now);
+            assert_eq!(
+                format!("{d:?}"),
+                format!("Defer {{ pending: {} }}", MANY - 8)
+            );
+        }
+        let expected: Vec<usize> = (0..MANY)
+            .rev()
+            .filter(|i| !released.contains(i) && !run_now.contains(i))
+            .collect();
+        assert_eq!(ran.take(), expected);
+    }
+
+    #[test]
+    fn release_all_of_many_then_handles_count_from_the_release() {
+        let ran = RefCell::new(Vec::new());
+        {
+            let d = Defer::new();
+            let early = d.defer(|| ran.borrow_mut().push("released early"));
+            for _ in 1..MANY {
+                d.defer(|| ran.borrow_mut().push("released"));
+            }
+            d.release();
+            let kept: Vec<_> = (0..INLINE + CHUNK + 1)
+                .map(|_| d.defer(|| ran.borrow_mut().push("kept")))
+                .collect();
+            early.run_now(); // released with the rest: nothing to run
+            let mut kept = kept.into_iter();
+            kept.next().expect("one kept").run_now();
+            kept.last().expect("one kept").release();
+            assert_eq!(ran.take(), ["kept"]);
+            assert_eq!(
+                format!("{d:?}"),
+                format!("Defer {{ pending: {} }}", INLINE + CHUNK - 1)
+            );
+        }
+        assert_eq!(ran.take().len(), INLINE + CHUNK - 1);
+    }
+
+    #[test]
+    fn panicking_cleanups_in_different_chunks_do_not_skip_the_others() {
+        let count = std::cell::Cell::new(0);
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            let d = Defer::new();
+            for i in 0..MANY {
+                let count = &count;
+                d.defer(move || {
+                    count.set(count.get() + 1);
+                    if i == 1 || i == INLINE + CHUNK + 3 {
+                        panic!("cleanup {i} failed");
+                    }
+                });
+            }
+        }));
+        assert_eq!(count.get(), MANY);
+        let payload = result.expect_err("the first panic continues");
+        let first = format!("cleanup {} failed", INLINE + CHUNK + 3);
+        assert_eq!(exit::panic_message(&*payload), first);
     }
 
     #[test]

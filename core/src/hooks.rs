@@ -439,25 +439,23 @@ fn run_declared(app: &App, point: Hook, hook: &DeclaredHook, signal: Option<Sign
 mod tests {
     use super::{insert_declared, DeclaredHook, Hook};
 
-    fn hook(weight: i32, path: &'static str, line: u32) -> &'static DeclaredHook {
-        Box::leak(Box::new(
-            DeclaredHook::new(Hook::PreClose, weight, path, None, |_, _| Ok(())).at(
-                "src/lib.rs",
-                line,
-                1,
-            ),
-        ))
+    fn ok(_: &crate::App, _: Option<crate::Signal>) -> Result<(), String> {
+        Ok(())
     }
+
+    const fn hook(weight: i32, path: &'static str, line: u32) -> DeclaredHook {
+        DeclaredHook::new(Hook::PreClose, weight, path, None, ok).at("src/lib.rs", line, 1)
+    }
+
+    static LATE_PATH: DeclaredHook = hook(-1, "z::late_path", 9);
+    static TWIN_3: DeclaredHook = hook(0, "a::twin", 3);
+    static TWIN_7: DeclaredHook = hook(0, "a::twin", 7);
+    static OTHER: DeclaredHook = hook(0, "b::other", 1);
+    static HEAVY: DeclaredHook = hook(2, "a::heavy", 1);
 
     #[test]
     fn declared_hooks_go_by_weight_then_path_then_location_whatever_the_link_order() {
-        let expected = [
-            hook(-1, "z::late_path", 9),
-            hook(0, "a::twin", 3),
-            hook(0, "a::twin", 7),
-            hook(0, "b::other", 1),
-            hook(2, "a::heavy", 1),
-        ];
+        let expected: [&'static DeclaredHook; 5] = [&LATE_PATH, &TWIN_3, &TWIN_7, &OTHER, &HEAVY];
         // Every linked order gives the same result; try the reversed one and a shuffle.
         let reversed: Vec<_> = expected.iter().rev().copied().collect();
         let shuffled = vec![

@@ -353,8 +353,9 @@ pub(crate) fn on_caught_signal(app: &App, signal: Signal, budget: Option<Duratio
             return None;
         }
         exit::report_line(&format_args!(
-            "the body did not return within the shutdown grace of {grace:?} after \
-             {signal}; closing now"
+            "the body did not return within the shutdown grace of {} after {signal}; \
+             closing now",
+            crate::deadline::ShortDuration(grace)
         ));
     }
     bodies.ended_by_signal_path = true;
