@@ -80,28 +80,26 @@ impl Progress {
 /// Starts the watchdog for `app`'s close sequence, which has just begun.
 pub(crate) fn watch_close(app: &App, deadline: Duration) {
     let app = app.share();
-    let spawned = std::thread::Builder::new()
-        .name("cement-close-deadline".to_owned())
-        .spawn(move || {
-            if app.wait_closed(deadline) {
-                return;
-            }
-            let code = if app.exit_code() == 0 {
-                1
-            } else {
-                app.exit_code()
-            };
-            let running = app
-                .progress()
-                .get()
-                .map_or_else(|| "the close sequence".to_owned(), |r| r.to_string());
-            exit::report_line(&format_args!(
-                "close overran its deadline of {} in {running}; exiting with {code}",
-                ShortDuration(deadline)
-            ));
-            // `_exit`: atexit handlers would wait for the close that is stuck.
-            crate::signals::exit_at_once(code)
-        });
+    let spawned = crate::signals::spawn(Box::new(move || {
+        if app.wait_closed(deadline) {
+            return;
+        }
+        let code = if app.exit_code() == 0 {
+            1
+        } else {
+            app.exit_code()
+        };
+        let running = app
+            .progress()
+            .get()
+            .map_or_else(|| "the close sequence".to_owned(), |r| r.to_string());
+        exit::report_line(&format_args!(
+            "close overran its deadline of {} in {running}; exiting with {code}",
+            ShortDuration(deadline)
+        ));
+        // `_exit`: atexit handlers would wait for the close that is stuck.
+        crate::signals::exit_at_once(code)
+    }));
     if let Err(error) = spawned {
         exit::report_line(&format_args!("cannot watch the close deadline: {error}"));
     }

@@ -174,9 +174,20 @@ impl QuietPanics {
     /// that a later [`enter`](QuietPanics::enter) during unwinding is quiet too: std
     /// refuses to swap the hook on a panicking thread, so there it is skipped, and
     /// the default message prints rather than the process aborting.
+    #[inline]
     pub(crate) fn install() {
-        static WRAP_PANIC_HOOK: Once = Once::new();
-        if WRAP_PANIC_HOOK.is_completed() || std::thread::panicking() {
+        if !WRAP_PANIC_HOOK.is_completed() {
+            QuietPanics::wrap_panic_hook();
+        }
+    }
+
+    /// [`install`](QuietPanics::install)'s work, out of line: `guard` and
+    /// `Defer::new` inline only the check above, so `defer!` stays as cheap as a
+    /// hand-written `Drop`.
+    #[cold]
+    #[inline(never)]
+    fn wrap_panic_hook() {
+        if std::thread::panicking() {
             return;
         }
         WRAP_PANIC_HOOK.call_once(|| {
@@ -193,6 +204,9 @@ impl QuietPanics {
         });
     }
 }
+
+/// Whether the process's panic hook is wrapped; see [`QuietPanics::install`].
+static WRAP_PANIC_HOOK: Once = Once::new();
 
 impl Drop for QuietPanics {
     fn drop(&mut self) {

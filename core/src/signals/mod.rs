@@ -18,9 +18,9 @@ use crate::app::{App, WeakApp};
 #[cfg_attr(windows, path = "windows.rs")]
 mod platform;
 
-pub(crate) use platform::exit_at_once;
 #[cfg(windows)]
 pub(crate) use platform::handle_console_event;
+pub(crate) use platform::{exit_at_once, spawn};
 
 /// A signal, as received by `signal` hooks: a POSIX signal on Unix, a console
 /// control event on Windows.

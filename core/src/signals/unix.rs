@@ -34,9 +34,9 @@ static WAKE_FD: AtomicI32 = AtomicI32::new(-1);
 /// The pipe's read end, for the watcher.
 static WATCH_FD: AtomicI32 = AtomicI32::new(-1);
 
-/// The stack of the watcher thread, which runs `signal` hooks and the close
-/// sequence: as large as a `std::thread`'s.
-const WATCHER_STACK: usize = 2 << 20;
+/// The stack of cement's threads, which run user code (`signal` hooks, the close
+/// sequence): as large as a `std::thread`'s.
+const THREAD_STACK: usize = 2 << 20;
 
 pub(super) const fn exit_code(signal: Signal) -> i32 {
     128 + signal.number()
@@ -51,7 +51,7 @@ pub(crate) fn exit_at_once(code: i32) -> ! {
 pub(super) fn install() -> Result<(), String> {
     let (read_fd, write_fd) = pipe().map_err(|e| format!("pipe: {e}"))?;
     WATCH_FD.store(read_fd, Ordering::SeqCst);
-    start_watcher().map_err(|e| format!("watcher thread: {e}"))?;
+    spawn(Box::new(watch)).map_err(|e| format!("watcher thread: {e}"))?;
     for (index, signal) in CAUGHT.into_iter().enumerate() {
         PREVIOUS_WAS_DEFAULT[index].store(disposition_is_default(signal), Ordering::SeqCst);
         // SAFETY: `on_signal` is async-signal-safe: it only touches atomics and calls
@@ -78,33 +78,37 @@ fn pipe() -> std::io::Result<(i32, i32)> {
     Ok((fds[0], fds[1]))
 }
 
-/// Starts the watcher as a detached pthread.
-fn start_watcher() -> std::io::Result<()> {
-    extern "C" fn watcher(_: *mut libc::c_void) -> *mut libc::c_void {
-        // Nothing may unwind out of an `extern "C"` function; `watch` catches user
-        // code's panics itself, so this only guards cement's own code.
-        let _ = std::panic::catch_unwind(watch);
+/// Runs `f` on a detached thread of cement's own: a bare pthread, which, unlike a
+/// `std::thread`, allocates nothing as it starts (no name, no handle, no malloc arena
+/// of its own until `f` allocates) and links none of std's thread machinery.
+pub(crate) fn spawn(f: Box<dyn FnOnce() + Send>) -> std::io::Result<()> {
+    extern "C" fn start(f: *mut libc::c_void) -> *mut libc::c_void {
+        // SAFETY: `f` is the pointer `spawn` made with `Box::into_raw` below, handed
+        // to this thread alone, which takes it back exactly once.
+        let f = unsafe { Box::from_raw(f.cast::<Box<dyn FnOnce() + Send>>()) };
+        // Nothing may unwind out of an `extern "C"` function; what cement runs on its
+        // threads catches user code's panics itself, so this guards cement's own.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
         std::ptr::null_mut()
     }
+    // A thin pointer to the fat one; a closure that captures nothing allocates
+    // nothing in its own `Box`.
+    let f = Box::into_raw(Box::new(f));
     // SAFETY: plain pthread calls on an attribute object and a thread id that live on
-    // this stack; `watcher` has the signature pthread_create expects, takes no
-    // argument, and is a function that lives for the whole process. The attribute
-    // object is destroyed after use; the thread is detached, so it is never joined.
+    // this stack; `start` has the signature pthread_create expects and lives for the
+    // whole process. The attribute object is destroyed after use; the thread is
+    // detached, so it is never joined. If no thread started, `f` is taken back here.
     unsafe {
         let mut attr: libc::pthread_attr_t = std::mem::zeroed();
         check(libc::pthread_attr_init(&mut attr))?;
         let mut thread: libc::pthread_t = std::mem::zeroed();
-        let created =
-            check(libc::pthread_attr_setstacksize(&mut attr, WATCHER_STACK)).and_then(|()| {
-                check(libc::pthread_create(
-                    &mut thread,
-                    &attr,
-                    watcher,
-                    std::ptr::null_mut(),
-                ))
-            });
+        let created = check(libc::pthread_attr_setstacksize(&mut attr, THREAD_STACK))
+            .and_then(|()| check(libc::pthread_create(&mut thread, &attr, start, f.cast())));
         libc::pthread_attr_destroy(&mut attr);
-        created?;
+        if let Err(error) = created {
+            drop(Box::from_raw(f));
+            return Err(error);
+        }
         libc::pthread_detach(thread);
     }
     Ok(())

@@ -42,6 +42,14 @@ pub(super) const fn exit_code(_signal: Signal) -> i32 {
     STATUS_CONTROL_C_EXIT
 }
 
+/// Runs `f` on a detached thread of cement's own.
+pub(crate) fn spawn(f: Box<dyn FnOnce() + Send>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("cement".to_owned())
+        .spawn(f)
+        .map(drop)
+}
+
 /// Ends the process at once, as `_exit`: no atexit handler runs.
 pub(crate) fn exit_at_once(code: i32) -> ! {
     // SAFETY: TerminateProcess on the pseudo-handle of this process ends it with
@@ -110,9 +118,7 @@ pub(crate) fn handle_console_event(event: u32) -> bool {
         Arrival::First => {
             let ends_process = matches!(signal, Signal::CLOSE | Signal::LOGOFF | Signal::SHUTDOWN);
             let budget = ends_process.then_some(ENDING_EVENT_BUDGET);
-            let spawned = std::thread::Builder::new()
-                .name("cement-signals".to_owned())
-                .spawn(move || after_first_event(signal, budget));
+            let spawned = spawn(Box::new(move || after_first_event(signal, budget)));
             if spawned.is_err() {
                 after_first_event(signal, budget);
             }
