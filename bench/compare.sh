@@ -43,8 +43,12 @@ for mode in atexit atexit-closure; do
   for _ in 1 2 3 4 5; do target/release/peers "$mode" "$n"; done | sort -k2 -g | sed -n 1p
 done >> "$work/rust.txt"
 
+echo "== async (release build of cement-bench-async, the tokio feature on)" >&2
+cargo build -q --release -p cement-bench-async --bins
+target/release/async_peers "$n" >> "$work/rust.txt"
+
 echo "== start-up, $startup_runs runs each" >&2
-python3 - "$startup_runs" target/release/{plain_main,empty_cement_main,no_signals_main,thread_main} \
+python3 - "$startup_runs" target/release/{plain_main,empty_cement_main,no_signals_main,thread_main,tokio_main,empty_async_cement_main} \
   > "$work/startup.txt" <<'PY'
 import statistics, subprocess, sys, time
 runs, exes = int(sys.argv[1]), sys.argv[2:]
@@ -112,6 +116,10 @@ ROWS = [
         "startup:startup_plain_main_us", "plain fn main", "ratio", 1.03, "us", 1),
     Row("  plain fn main spawning one thread", "startup:startup_thread_main_us",
         "startup:startup_plain_main_us", "plain fn main", "ratio", None, "us", 1),
+    Row("close, per async pre_close hook", "rust:async_close_per_hook",
+        "rust:async_close_per_hook", "(no peer)", "faster", 100, "ns", 1),
+    Row("start-up, empty async #[cement::main]", "startup:startup_empty_async_cement_main_us",
+        "startup:startup_tokio_main_us", "#[tokio::main]", "ratio", 1.03, "us", 1),
     Row("stripped release binary, empty main", "size:size_empty_cement_main_bytes",
         "size:size_plain_main_bytes", "plain fn main", "delta", 64, "KiB", KIB),
     Row("clean debug build, hello world", "build:build_cement_s", "build:build_synfull_s",
