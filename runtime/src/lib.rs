@@ -245,8 +245,9 @@
 //! control events (see [`Signal`]): Ctrl-C is [`Signal::INT`], and a caught event's
 //! status is `STATUS_CONTROL_C_EXIT` (`0xC000013A`) unless a hook set a code.
 //! `Signal::TERM` and `Signal::HUP` never arrive there. There, `std::process::exit`
-//! is `ExitProcess`, which runs no atexit handler: a program that calls it ends at
-//! once, without closing the App; return from `main` instead.
+//! is `ExitProcess`, which skips C's atexit table; cement closes the App and runs the
+//! atexit handlers from Windows' own end-of-process callbacks instead, after Windows
+//! has ended every other thread: there a hook must not wait for another thread.
 //!
 //! # Limits
 //!

@@ -130,8 +130,13 @@ fn install_trampoline() {
             let line = "cement: cannot register with atexit: handlers will not run\n";
             let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
         }
+        #[cfg(windows)]
+        windows::watch_exit_process();
     });
 }
+
+#[cfg(windows)]
+mod windows;
 
 /// The trampoline libc's `exit` calls. A panic unwinding out of an `extern "C" fn`
 /// aborts the process, so everything is caught here.
