@@ -41,6 +41,16 @@ pub fn say(line: &str) {
     let _ = stdout.flush();
 }
 
+/// For fixtures: says its line (with [`say`]) when dropped, to show whether and when
+/// a local's destructor ran.
+pub struct SaysWhenDropped(pub &'static str);
+
+impl Drop for SaysWhenDropped {
+    fn drop(&mut self) {
+        say(self.0);
+    }
+}
+
 /// For fixtures: blocks this thread for good (until a signal ends the process).
 pub fn wait_forever() -> ! {
     loop {

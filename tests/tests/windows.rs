@@ -135,15 +135,24 @@ fn the_grace_running_out_is_reported_and_close_runs_beside_the_body() {
     assert_eq!(run.code, Some(CONTROL_C_EXIT));
 }
 
-#[test]
-fn a_second_ctrl_c_while_closing_exits_at_once() {
+/// Sends Ctrl-C once the fixture is ready, and again once it printed `then`.
+fn after_two_ctrl_c(fixture: &str, args: &[&str], then: &str) -> Run {
     under_wine();
-    let mut running = Running::start(env!("CARGO_BIN_EXE_signals"), &["slow-close"]);
+    let mut running = Running::start(fixture, args);
     running.wait_for("ready");
     running.send("INT");
-    running.wait_for("closing slowly");
+    running.wait_for(then);
     running.send("INT");
-    let (run, _) = running.finish();
+    running.finish().0
+}
+
+#[test]
+fn a_second_ctrl_c_while_closing_exits_at_once() {
+    let run = after_two_ctrl_c(
+        env!("CARGO_BIN_EXE_signals"),
+        &["slow-close"],
+        "closing slowly",
+    );
     assert_eq!(
         run.stderr,
         "cement: SIGINT while closing: exiting at once with 0xC000013A\n"
@@ -153,13 +162,11 @@ fn a_second_ctrl_c_while_closing_exits_at_once() {
 
 #[test]
 fn a_second_ctrl_c_during_the_grace_exits_at_once() {
-    under_wine();
-    let mut running = Running::start(env!("CARGO_BIN_EXE_shutdown"), &["ignores-request"]);
-    running.wait_for("ready");
-    running.send("INT");
-    running.wait_for("body ignores the request");
-    running.send("INT");
-    let (run, _) = running.finish();
+    let run = after_two_ctrl_c(
+        env!("CARGO_BIN_EXE_shutdown"),
+        &["ignores-request"],
+        "body ignores the request",
+    );
     assert_eq!(
         run.stderr,
         "cement: SIGINT while shutting down: exiting at once with 0xC000013A\n"

@@ -2,26 +2,11 @@
 //! awaited by `close_async` on a current-thread runtime. Divide by N per hook.
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use cement::{App, Hook};
+use cement_bench_async::app_with_async_hooks;
 
 fn main() {
     divan::main();
-}
-
-static CALLS: AtomicU64 = AtomicU64::new(0);
-
-fn app_with_async_hooks(n: usize) -> App {
-    let app = App::new("bench");
-    for _ in 0..n {
-        app.register_async_hook(Hook::PreClose, 0, |_app| {
-            Box::pin(async {
-                CALLS.fetch_add(1, Ordering::Relaxed);
-            })
-        });
-    }
-    app
 }
 
 #[divan::bench(args = [1, 100, 10_000, 100_000], sample_count = 20)]

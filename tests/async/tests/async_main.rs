@@ -105,35 +105,24 @@ fn an_async_body_panicking_closes_and_exits_1() {
     assert_eq!(run.code, Some(1));
 }
 
+/// What `async_current_thread` prints, however it ends.
+const ON_CURRENT_THREAD: [&str; 3] = [
+    "pre_run async on current_thread",
+    "body on current_thread",
+    "pre_close async: flushed in a spawned task",
+];
+
 #[test]
 fn the_current_thread_flavor_runs_the_body_and_hooks_on_it() {
     let run = run_fixture!("async_current_thread", "ok");
-    assert_eq!(
-        run.stdout,
-        [
-            "pre_run async on current_thread",
-            "body on current_thread",
-            "pre_close async: flushed in a spawned task",
-        ],
-        "{}",
-        run.stderr
-    );
+    assert_eq!(run.stdout, ON_CURRENT_THREAD, "{}", run.stderr);
     assert_eq!(run.code, Some(0));
 }
 
 #[test]
 fn process_exit_on_the_current_thread_flavor_still_runs_the_async_hooks() {
     let run = run_fixture!("async_current_thread", "exit");
-    assert_eq!(
-        run.stdout,
-        [
-            "pre_run async on current_thread",
-            "body on current_thread",
-            "pre_close async: flushed in a spawned task",
-        ],
-        "{}",
-        run.stderr
-    );
+    assert_eq!(run.stdout, ON_CURRENT_THREAD, "{}", run.stderr);
     assert_eq!(run.code, Some(3));
 }
 

@@ -16,21 +16,13 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use cement::{App, Signal, cleanup};
-use cement_tests::{say, wait_forever};
+use cement_tests::{SaysWhenDropped, say, wait_forever};
 
 /// Where the worker writes; the `pre_close` hook removes it.
 struct Scratch(PathBuf);
 
 /// Set by the `signal` hook, for `worker-flag`.
 static STOP: AtomicBool = AtomicBool::new(false);
-
-struct SaysWhenDropped(&'static str);
-
-impl Drop for SaysWhenDropped {
-    fn drop(&mut self) {
-        say(self.0);
-    }
-}
 
 #[cement::hook(signal)]
 fn on_signal(_app: &App, signal: Signal) {

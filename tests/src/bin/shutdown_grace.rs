@@ -2,15 +2,7 @@
 //! state once and then never returns: the grace runs out; see `tests/shutdown.rs`.
 
 use cement::{App, Signal, cleanup};
-use cement_tests::{say, wait_forever};
-
-struct SaysWhenDropped(&'static str);
-
-impl Drop for SaysWhenDropped {
-    fn drop(&mut self) {
-        say(self.0);
-    }
-}
+use cement_tests::{SaysWhenDropped, say, wait_forever};
 
 #[cement::hook(signal)]
 fn on_signal(_app: &App, signal: Signal) {

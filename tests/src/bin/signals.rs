@@ -2,15 +2,7 @@
 //! Each scenario prints `ready` once it can take a signal, then waits for one.
 
 use cement::{App, Hook};
-use cement_tests::{say, wait_forever};
-
-struct SaysWhenDropped(&'static str);
-
-impl Drop for SaysWhenDropped {
-    fn drop(&mut self) {
-        say(self.0);
-    }
-}
+use cement_tests::{SaysWhenDropped, say, wait_forever};
 
 fn main() {
     let scenario = std::env::args().nth(1).expect("a scenario");

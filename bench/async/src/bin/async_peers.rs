@@ -3,24 +3,9 @@
 //! best of five runs per hook, for `bench/compare.sh`.
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use cement::{App, Hook};
-
-static CALLS: AtomicU64 = AtomicU64::new(0);
-
-fn app_with_async_hooks(n: usize) -> App {
-    let app = App::new("bench");
-    for _ in 0..n {
-        app.register_async_hook(Hook::PreClose, 0, |_app| {
-            Box::pin(async {
-                CALLS.fetch_add(1, Ordering::Relaxed);
-            })
-        });
-    }
-    app
-}
+use cement_bench_async::app_with_async_hooks;
 
 fn close(runtime: &tokio::runtime::Runtime, n: usize) -> Duration {
     let app = app_with_async_hooks(n);
