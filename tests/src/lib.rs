@@ -67,13 +67,25 @@ pub fn run(path: &str, args: &[&str]) -> Run {
 /// [`run`], with the environment variables `env` set for the fixture (and
 /// `RUST_BACKTRACE` unset unless `env` sets it).
 pub fn run_with_env(path: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let output = fixture_command(path)
-        .args(args)
-        .stdin(Stdio::null())
-        .env_remove("RUST_BACKTRACE")
-        .envs(env.iter().copied())
-        .output()
-        .unwrap_or_else(|error| panic!("cannot run {path}: {error}"));
+    let attempt = || {
+        fixture_command(path)
+            .args(args)
+            .stdin(Stdio::null())
+            .env_remove("RUST_BACKTRACE")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap_or_else(|error| panic!("cannot run {path}: {error}"))
+    };
+    let mut output = attempt();
+    // Under Wine only: a fixture that wineserver killed after its Windows threads had
+    // all ended (see `wine::killed_by_wineserver`) runs again, twice at most.
+    for _ in 0..2 {
+        if !wine::killed_by_wineserver(&output.status) {
+            break;
+        }
+        eprintln!("{path}: SIGKILL from wineserver after the program ended; running it again");
+        output = attempt();
+    }
     Run {
         code: output.status.code(),
         stdout: String::from_utf8_lossy(&output.stdout)
