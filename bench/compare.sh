@@ -10,7 +10,8 @@
 #   3. start-up: an empty #[cement::main] program against a plain `fn main`, run
 #      alternately STARTUP_RUNS times each (default 300), with two programs that
 #      split the difference: cement without its signal-watching thread, and a plain
-#      `fn main` that spawns one thread;
+#      `fn main` that spawns one thread; and the same for an empty async
+#      #[cement::main] against #[tokio::main], with and without the watcher;
 #   4. size: stripped copies of the release builds of the empty #[cement::main] and
 #      the plain `fn main`;
 #   5. build cost: a clean debug build of a hello world with #[cement::main] and one
@@ -48,7 +49,7 @@ cargo build -q --release -p cement-bench-async --bins
 target/release/async_peers "$n" >> "$work/rust.txt"
 
 echo "== start-up, $startup_runs runs each" >&2
-python3 - "$startup_runs" target/release/{plain_main,empty_cement_main,no_signals_main,thread_main,tokio_main,empty_async_cement_main} \
+python3 - "$startup_runs" target/release/{plain_main,empty_cement_main,no_signals_main,thread_main,tokio_main,empty_async_cement_main,no_signals_async_main} \
   > "$work/startup.txt" <<'PY'
 import statistics, subprocess, sys, time
 runs, exes = int(sys.argv[1]), sys.argv[2:]
@@ -119,6 +120,8 @@ ROWS = [
     Row("close, per async pre_close hook", "rust:async_close_per_hook", None,
         "no peer has async close hooks", "faster", 100, "ns", 1),
     Row("start-up, empty async #[cement::main]", "startup:startup_empty_async_cement_main_us",
+        "startup:startup_tokio_main_us", "#[tokio::main]", "ratio", 1.03, "us", 1),
+    Row("  the same, catch_signals = false", "startup:startup_no_signals_async_main_us",
         "startup:startup_tokio_main_us", "#[tokio::main]", "ratio", 1.03, "us", 1),
     Row("stripped release binary, empty main", "size:size_empty_cement_main_bytes",
         "size:size_plain_main_bytes", "plain fn main", "delta", 64, "KiB", KIB),
