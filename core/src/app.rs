@@ -1,10 +1,10 @@
 //! The [`App`]: its lifecycle (setup, run, close), its builder, its state.
 
 use std::any::{Any, TypeId};
+use std::cell::Cell;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, Weak};
-use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use crate::async_rt::AppRuntime;
@@ -83,7 +83,8 @@ struct Inner {
 #[derive(Clone, Copy)]
 enum CloseState {
     NotStarted,
-    Running(ThreadId),
+    /// On the thread of this [`thread_number`].
+    Running(u64),
     Done(i32),
 }
 
@@ -445,7 +446,7 @@ impl App {
     /// one waited, or a hook calls `close()` from inside the sequence. On `Ok`, the
     /// caller runs the steps and then [`finish_close`](App::finish_close).
     pub(crate) fn begin_close(&self, at_exit: bool) -> Result<(), i32> {
-        let me = thread::current().id();
+        let me = thread_number();
         let resuming = {
             let mut state = lock(&self.inner.close);
             loop {
@@ -920,6 +921,23 @@ fn close_live_apps() {
             app.close_at_exit();
         }
     }
+}
+
+/// This thread, as close tells threads apart: a number no other thread of the
+/// process has. Not `std::thread::current().id()`, which builds the thread's handle
+/// and brings std's thread machinery into every binary (about 2 KiB).
+fn thread_number() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    thread_local! {
+        /// 0 until the thread first asks.
+        static NUMBER: Cell<u64> = const { Cell::new(0) };
+    }
+    NUMBER.with(|number| {
+        if number.get() == 0 {
+            number.set(NEXT.fetch_add(1, Ordering::Relaxed));
+        }
+        number.get()
+    })
 }
 
 /// Locks, ignoring poison: cement never runs user code under its own locks, so a

@@ -140,10 +140,12 @@ impl Drop for BodyRunning<'_> {
     }
 }
 
-/// Parks this thread for good: another thread is ending the process.
+/// Blocks this thread for good: another thread is ending the process. A sleep, not
+/// `std::thread::park`, which would build the thread's handle and bring std's thread
+/// machinery into every binary.
 fn wait_for_the_process_to_end() -> ! {
     loop {
-        std::thread::park();
+        std::thread::sleep(Duration::from_secs(u64::MAX));
     }
 }
 
