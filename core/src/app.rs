@@ -123,7 +123,7 @@ impl Closing {
 #[derive(Clone)]
 pub(crate) enum StepWork {
     Hooks(Hook, Arc<PointRun>),
-    Deferred(Arc<[Arc<DeferredSlot>]>),
+    Deferred(Arc<Vec<Arc<DeferredSlot>>>),
 }
 
 /// Builds an [`App`] with options; see [`App::builder`].
@@ -512,9 +512,9 @@ impl App {
         let work = match step {
             Closing::PRE_CLOSE => self.take_close_hooks(Hook::PreClose),
             Closing::DEFERRED => {
-                let slots: Arc<[_]> = lock(&self.inner.deferred).drain(..).collect();
+                let slots = std::mem::take(&mut *lock(&self.inner.deferred));
                 closing.deferred = slots.len();
-                StepWork::Deferred(slots)
+                StepWork::Deferred(Arc::new(slots))
             }
             Closing::POST_CLOSE => self.take_close_hooks(Hook::PostClose),
             _ => return None,
