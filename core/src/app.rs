@@ -8,7 +8,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 use crate::async_rt::AppRuntime;
-use crate::deadline::{self, Progress, Running};
+use crate::deadline::{CloseDeadline, Progress, Running};
 use crate::failures::FailureLog;
 use crate::hooks::{self, Hook, HookTable, PointRun, RuntimeFn};
 use crate::shutdown::{self, Shutdown};
@@ -58,7 +58,7 @@ struct Inner {
     label: String,
     exit_on_close: bool,
     catch_signals: bool,
-    close_deadline: Option<Duration>,
+    close_deadline: Option<CloseDeadline>,
     /// What runs now; kept only with a close deadline.
     progress: Progress,
     exit_code: AtomicI32,
@@ -138,7 +138,7 @@ pub struct AppBuilder {
     label: String,
     exit_on_close: bool,
     catch_signals: bool,
-    close_deadline: Option<Duration>,
+    close_deadline: Option<CloseDeadline>,
     shutdown_grace: Duration,
 }
 
@@ -181,7 +181,11 @@ impl AppBuilder {
     ///     .build();
     /// assert_eq!(app.close(), 0);
     /// ```
-    pub fn close_deadline(mut self, deadline: Duration) -> Self {
+    pub fn close_deadline(self, deadline: Duration) -> Self {
+        self.with_close_deadline(CloseDeadline::new(deadline))
+    }
+
+    pub(crate) fn with_close_deadline(mut self, deadline: CloseDeadline) -> Self {
         self.close_deadline = Some(deadline);
         self
     }
@@ -478,8 +482,8 @@ impl App {
         };
         if !resuming {
             signals::closing_started(self);
-            if let Some(deadline) = self.inner.close_deadline {
-                deadline::watch_close(self, deadline);
+            if let Some(deadline) = &self.inner.close_deadline {
+                deadline.watch(self);
             }
         }
         self.collect_declared_hooks();

@@ -63,6 +63,39 @@ impl fmt::Display for Running {
     }
 }
 
+/// A close deadline and the watchdog that enforces it. Made only where a deadline is
+/// set ([`AppBuilder::close_deadline`](crate::AppBuilder::close_deadline),
+/// `#[cement::main(close_deadline_ms = ..)]`), and the App starts the watchdog
+/// through it: a program that sets no deadline links no watchdog (SPEC §6).
+#[derive(Clone, Copy)]
+pub struct CloseDeadline {
+    deadline: Duration,
+    watch: fn(&App, Duration),
+}
+
+impl CloseDeadline {
+    /// Used by generated code only.
+    #[doc(hidden)]
+    pub fn new(deadline: Duration) -> CloseDeadline {
+        CloseDeadline {
+            deadline,
+            watch: watch_close,
+        }
+    }
+
+    /// Starts the watchdog for `app`'s close sequence, which has just begun.
+    pub(crate) fn watch(&self, app: &App) {
+        (self.watch)(app, self.deadline);
+    }
+}
+
+/// Shows as the deadline alone: `AppBuilder`'s `Debug` says `close_deadline: Some(10s)`.
+impl fmt::Debug for CloseDeadline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.deadline, f)
+    }
+}
+
 /// What an App with a close deadline is running now.
 #[derive(Default)]
 pub(crate) struct Progress(Mutex<Option<Running>>);
@@ -78,7 +111,7 @@ impl Progress {
 }
 
 /// Starts the watchdog for `app`'s close sequence, which has just begun.
-pub(crate) fn watch_close(app: &App, deadline: Duration) {
+fn watch_close(app: &App, deadline: Duration) {
     let app = app.share();
     let spawned = crate::signals::spawn(Box::new(move || {
         if app.wait_closed(deadline) {

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::__private::Outcome;
+use crate::deadline::CloseDeadline;
 use crate::exit;
 use crate::App;
 
@@ -79,7 +80,7 @@ pub struct MainOptions {
     /// Whether the App catches SIGINT, SIGTERM and SIGHUP.
     pub catch_signals: bool,
     /// See [`AppBuilder::close_deadline`](crate::AppBuilder::close_deadline).
-    pub close_deadline: Option<Duration>,
+    pub close_deadline: Option<CloseDeadline>,
     /// See [`AppBuilder::shutdown_grace`](crate::AppBuilder::shutdown_grace);
     /// `None` keeps the default.
     pub shutdown_grace: Option<Duration>,
@@ -91,7 +92,7 @@ pub(crate) fn build_app(options: &MainOptions) -> App {
         .exit_on_close(options.exit_on_close)
         .catch_signals(options.catch_signals);
     if let Some(deadline) = options.close_deadline {
-        builder = builder.close_deadline(deadline);
+        builder = builder.with_close_deadline(deadline);
     }
     if let Some(grace) = options.shutdown_grace {
         builder = builder.shutdown_grace(grace);

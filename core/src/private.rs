@@ -7,6 +7,7 @@ use std::fmt::{Debug, Display};
 
 pub use inventory;
 
+pub use crate::deadline::CloseDeadline;
 pub use crate::entry::{exit_status, run_main, MainOptions};
 pub use crate::hooks::DeclaredHook;
 pub use crate::testing::{run_test, TestOptions};

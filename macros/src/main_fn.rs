@@ -46,7 +46,16 @@ pub(crate) fn expand(
     let label = options::label_or_package_name(options.label.as_ref());
     let exit_on_close = options.exit_on_close;
     let catch_signals = options.catch_signals;
-    let close_deadline = millis(options.close_deadline_ms);
+    // Through `CloseDeadline`, so that a program without a deadline links no watchdog.
+    let close_deadline = match options.close_deadline_ms {
+        Some(ms) => {
+            let ms = u64::try_from(ms).expect("options checked it is positive");
+            quote!(::core::option::Option::Some(#runtime::__private::CloseDeadline::new(
+                ::core::time::Duration::from_millis(#ms)
+            )))
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let shutdown_grace = millis(options.shutdown_grace_ms);
     let vis = &function.vis;
     let body_fn = renamed(function);
