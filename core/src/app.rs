@@ -218,6 +218,10 @@ impl AppBuilder {
     /// assert!(!app.exit_on_close() && !app.catches_signals());
     /// ```
     pub fn build(self) -> App {
+        // What may allocate (and so unwind) comes first: a panic between the fields
+        // below would need code to drop each one built so far, in every binary.
+        let shutdown = Shutdown::new(self.shutdown_grace);
+        let runtime = AppRuntime::default();
         App {
             inner: Arc::new(Inner {
                 label: self.label,
@@ -234,8 +238,8 @@ impl AppBuilder {
                 close: Mutex::new(CloseState::NotStarted),
                 closed: Condvar::new(),
                 closing: Mutex::default(),
-                shutdown: Shutdown::new(self.shutdown_grace),
-                runtime: AppRuntime::default(),
+                shutdown,
+                runtime,
                 failures: FailureLog::default(),
             }),
         }
