@@ -82,8 +82,14 @@ pub(crate) fn error_chain(error: &dyn Error) -> String {
 
 /// Runs `f`, turning a panic into [`Failure::Panicked`].
 pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Failure> {
-    panic::catch_unwind(AssertUnwindSafe(f))
-        .map_err(|payload| Failure::Panicked(panic_message(&*payload)))
+    panic::catch_unwind(AssertUnwindSafe(f)).map_err(panicked)
+}
+
+/// [`catch`]'s failure, out of line: one copy for every closure `catch` runs.
+#[cold]
+#[inline(never)]
+fn panicked(payload: Box<dyn Any + Send>) -> Failure {
+    Failure::Panicked(panic_message(&*payload))
 }
 
 /// [`catch`], with panics kept quiet on this thread while `f` runs: for callers that
