@@ -222,8 +222,11 @@ impl AppBuilder {
         // below would need code to drop each one built so far, in every binary.
         let shutdown = Shutdown::new(self.shutdown_grace);
         let runtime = AppRuntime::default();
+        // `new_cyclic` allocates before it makes the Inner: if the allocation
+        // unwinds, only the captured fields are dropped. `Arc::new` would hold a
+        // whole Inner then, and link a second copy of its drop beside `drop_slow`'s.
         App {
-            inner: Arc::new(Inner {
+            inner: Arc::new_cyclic(move |_| Inner {
                 label: self.label,
                 exit_on_close: self.exit_on_close,
                 catch_signals: self.catch_signals,
