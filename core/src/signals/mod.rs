@@ -172,8 +172,13 @@ static PENDING: AtomicI32 = AtomicI32::new(0);
 /// The App catching signals.
 static CATCHER: Mutex<Option<WeakApp>> = Mutex::new(None);
 
+/// Why the platform's handler could not be installed: the step that failed (a call,
+/// or the signal being registered) and the OS's error. Formatted only if reported, so
+/// no `String` is built on the way.
+type InstallError = (&'static str, std::io::Error);
+
 /// The platform's handler, installed once per process: `Err` says why it could not be.
-static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+static INSTALLED: OnceLock<Result<(), InstallError>> = OnceLock::new();
 
 /// Makes `app` the App that catches signals, unless another one already does.
 /// Returns whether it does.
@@ -182,8 +187,8 @@ pub(crate) fn start_catching(app: &App) -> bool {
     if catcher.is_some() {
         return false;
     }
-    if let Err(error) = INSTALLED.get_or_init(platform::install) {
-        crate::exit::report_line(&format_args!("cannot catch signals: {error}"));
+    if let Err((step, error)) = INSTALLED.get_or_init(platform::install) {
+        crate::exit::report_line(&format_args!("cannot catch signals: {step}: {error}"));
         return false;
     }
     *catcher = Some(app.downgrade());

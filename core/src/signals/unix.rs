@@ -48,16 +48,16 @@ pub(crate) fn exit_at_once(code: i32) -> ! {
 }
 
 /// The pipe, the watcher thread and the handlers, once per process.
-pub(super) fn install() -> Result<(), String> {
-    let (read_fd, write_fd) = pipe().map_err(|e| format!("pipe: {e}"))?;
+pub(super) fn install() -> Result<(), super::InstallError> {
+    let (read_fd, write_fd) = pipe().map_err(|e| ("pipe", e))?;
     WATCH_FD.store(read_fd, Ordering::SeqCst);
-    spawn(Box::new(watch)).map_err(|e| format!("watcher thread: {e}"))?;
+    spawn(Box::new(watch)).map_err(|e| ("watcher thread", e))?;
     for (index, signal) in CAUGHT.into_iter().enumerate() {
         PREVIOUS_WAS_DEFAULT[index].store(disposition_is_default(signal), Ordering::SeqCst);
         // SAFETY: `on_signal` is async-signal-safe: it only touches atomics and calls
         // `write`, `_exit` and signal-hook's `emulate_default_handler`, which are.
         unsafe { signal_hook::low_level::register(signal.number(), move || on_signal(index)) }
-            .map_err(|e| format!("{signal}: {e}"))?;
+            .map_err(|e| (signal.name(), e))?;
     }
     // Only now: no handler writes before `start_catching` sets ACTIVE, after this.
     WAKE_FD.store(write_fd, Ordering::SeqCst);

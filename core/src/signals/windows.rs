@@ -63,14 +63,11 @@ pub(crate) fn exit_at_once(code: i32) -> ! {
 /// The console control handler, once per process. It stays registered; while no App
 /// catches, it declines the event, so the next handler (Windows' default: end the
 /// process) takes it, as before cement.
-pub(super) fn install() -> Result<(), String> {
+pub(super) fn install() -> Result<(), super::InstallError> {
     // SAFETY: `on_console_event` has the signature of a HandlerRoutine and is a
     // function that lives for the whole process.
     if unsafe { SetConsoleCtrlHandler(Some(on_console_event), TRUE) } == 0 {
-        return Err(format!(
-            "SetConsoleCtrlHandler: {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(("SetConsoleCtrlHandler", std::io::Error::last_os_error()));
     }
     Ok(())
 }
