@@ -127,8 +127,8 @@ fn install_trampoline() {
         let status = unsafe { libc::atexit(run_at_exit) };
         if status != 0 {
             // libc's table is full (POSIX guarantees 32 slots; glibc has no limit).
-            let line = "cement: cannot register with atexit: handlers will not run\n";
-            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
+            // Through `report_line`, as every other line: one stderr path linked.
+            exit::report_line(&"cannot register with atexit: handlers will not run");
         }
         #[cfg(windows)]
         windows::watch_exit_process();
