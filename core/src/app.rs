@@ -4,13 +4,14 @@ use std::any::{Any, TypeId};
 use std::cell::Cell;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, RwLock, Weak};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 use crate::async_rt::AppRuntime;
 use crate::deadline::{CloseDeadline, Progress, Running};
 use crate::failures::FailureLog;
 use crate::hooks::{self, Hook, HookTable, PointRun, RuntimeFn};
+use crate::lock;
 use crate::shutdown::{self, Shutdown};
 use crate::signals::Signal;
 use crate::{atexit, exit, signals, trace};
@@ -356,10 +357,7 @@ impl App {
         }
         self.inner.runtime.capture_current();
         self.collect_declared_hooks();
-        LIVE_APPS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(self.downgrade());
+        lock(&LIVE_APPS).push(self.downgrade());
         // `std::process::exit` (or `main` returning) closes it before atexit handlers.
         atexit::run_first_at_exit(close_live_apps);
         if self.inner.catch_signals {
@@ -503,10 +501,7 @@ impl App {
         *lock(&self.inner.close) = CloseState::Done(code);
         self.inner.closed.notify_all();
         signals::stop_catching(self);
-        LIVE_APPS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|live| !live.is(self) && live.0.strong_count() > 0);
+        lock(&LIVE_APPS).retain(|live| !live.is(self) && live.0.strong_count() > 0);
         self.inner.shutdown.wait_if_ended_by_signal_path();
         code
     }
@@ -921,10 +916,7 @@ static LIVE_APPS: Mutex<Vec<WeakApp>> = Mutex::new(Vec::new());
 /// process ends (main returned, or `std::process::exit`), before atexit handlers.
 fn close_live_apps() {
     loop {
-        let newest = LIVE_APPS
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
+        let newest = lock(&LIVE_APPS).pop();
         let Some(newest) = newest else {
             return;
         };
@@ -949,10 +941,4 @@ fn thread_number() -> u64 {
         }
         number.get()
     })
-}
-
-/// Locks, ignoring poison: cement never runs user code under its own locks, so a
-/// poisoned lock holds consistent data.
-fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

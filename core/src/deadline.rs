@@ -3,11 +3,12 @@
 //! was running.
 
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::exit;
 use crate::hooks::Hook;
+use crate::lock;
 use crate::App;
 
 /// One piece of user code that the close sequence (or any hook point) runs.
@@ -102,11 +103,11 @@ pub(crate) struct Progress(Mutex<Option<Running>>);
 
 impl Progress {
     pub(crate) fn set(&self, running: Running) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(running);
+        *lock(&self.0) = Some(running);
     }
 
     fn get(&self) -> Option<Running> {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner)
+        *lock(&self.0)
     }
 }
 

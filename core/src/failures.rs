@@ -3,11 +3,12 @@
 //! where they are reported, in `exit::report_failure`.
 
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 
 use crate::deadline::Running;
 use crate::exit::Failure;
 use crate::hooks::Hook;
+use crate::lock;
 use crate::App;
 
 /// A hook or deferred cleanup of an [`App`] that panicked or returned `Err`: what
@@ -136,10 +137,7 @@ pub(crate) struct FailureLog(Mutex<Vec<HookFailure>>);
 
 impl FailureLog {
     pub(crate) fn record(&self, failure: HookFailure) {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(failure);
+        lock(&self.0).push(failure);
     }
 }
 
@@ -203,10 +201,6 @@ impl App {
     /// }
     /// ```
     pub fn failures(&self) -> Vec<HookFailure> {
-        self.failure_log()
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        lock(&self.failure_log().0).clone()
     }
 }

@@ -32,6 +32,16 @@ pub use hooks::{Hook, HookFuture};
 pub use shutdown::{ShutdownRequested, ShutdownToken};
 pub use signals::Signal;
 
+/// Locks, ignoring poison: cement never runs user code under its own locks, so a
+/// poisoned lock holds consistent data. Out of line, so each lock is one call rather
+/// than std's fast path and poison check copied into every caller.
+#[inline(never)]
+pub(crate) fn lock<T: ?Sized>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::App;

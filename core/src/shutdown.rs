@@ -16,12 +16,13 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use crate::exit;
 use crate::hooks::Hook;
+use crate::lock;
 use crate::signals::Signal;
 use crate::App;
 
@@ -515,11 +516,6 @@ impl fmt::Debug for ShutdownRequested {
             .field("requested", &self.requests.is_requested())
             .finish()
     }
-}
-
-/// No user code runs under these locks, so a poisoned one still holds a valid state.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

@@ -39,9 +39,10 @@
 
 use std::fmt;
 use std::panic;
-use std::sync::{Mutex, MutexGuard, Once, PoisonError};
+use std::sync::{Mutex, Once};
 
 use crate::exit::{self, QuietPanics};
+use crate::lock;
 use crate::trace;
 
 type Handler = Box<dyn FnOnce() + Send>;
@@ -223,11 +224,6 @@ impl fmt::Debug for Registry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Registry").finish_non_exhaustive()
     }
-}
-
-/// No user code runs under these locks, so a poisoned one still holds a valid state.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

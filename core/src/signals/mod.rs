@@ -9,10 +9,11 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use crate::app::{App, WeakApp};
+use crate::lock;
 
 #[cfg_attr(unix, path = "unix.rs")]
 #[cfg_attr(windows, path = "windows.rs")]
@@ -183,7 +184,7 @@ static INSTALLED: OnceLock<Result<(), InstallError>> = OnceLock::new();
 /// Makes `app` the App that catches signals, unless another one already does.
 /// Returns whether it does.
 pub(crate) fn start_catching(app: &App) -> bool {
-    let mut catcher = CATCHER.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut catcher = lock(&CATCHER);
     if catcher.is_some() {
         return false;
     }
@@ -207,7 +208,7 @@ pub(crate) fn closing_started(app: &App) {
 
 /// `app` has closed: stop catching and restore the previous dispositions.
 pub(crate) fn stop_catching(app: &App) {
-    let mut catcher = CATCHER.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut catcher = lock(&CATCHER);
     if catcher.as_ref().is_some_and(|c| c.is(app)) {
         ACTIVE.store(false, Ordering::SeqCst);
         CLOSING.store(false, Ordering::SeqCst);
@@ -216,11 +217,7 @@ pub(crate) fn stop_catching(app: &App) {
 }
 
 fn is_catcher(app: &App) -> bool {
-    CATCHER
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-        .is_some_and(|c| c.is(app))
+    lock(&CATCHER).as_ref().is_some_and(|c| c.is(app))
 }
 
 /// What an OS-level handler does with a signal. Async-signal-safe: atomics only.
@@ -264,11 +261,7 @@ enum AfterSignal {
 /// `budget` caps the shutdown grace where the OS ends the process on its own after a
 /// while (a closed console window).
 fn deliver(signal: Signal, budget: Option<Duration>) -> AfterSignal {
-    let app = CATCHER
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .as_ref()
-        .and_then(WeakApp::upgrade);
+    let app = lock(&CATCHER).as_ref().and_then(WeakApp::upgrade);
     let Some(app) = app else {
         return AfterSignal::NotCatching;
     };
