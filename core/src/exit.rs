@@ -55,11 +55,15 @@ impl Display for Failure {
         } else {
             "returned an error"
         };
-        write!(f, "{verb}: ")?;
-        // One line, whatever the message holds.
+        f.write_str(verb)?;
+        f.write_str(": ")?;
+        // One line, whatever the message holds. Char by char, not through `write!`:
+        // no formatting machinery for so plain a job.
         for c in self.message().chars() {
             if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
+                for e in c.escape_default() {
+                    f.write_char(e)?;
+                }
             } else {
                 f.write_char(c)?;
             }
