@@ -200,18 +200,23 @@ impl QuietPanics {
         if std::thread::panicking() {
             return;
         }
-        WRAP_PANIC_HOOK.call_once(|| {
-            let previous = panic::take_hook();
-            panic::set_hook(Box::new(move |info| {
-                if QUIET_DEPTH.with(Cell::get) > 0 {
-                    // Caught and reported by cement.
-                } else if let Some(what) = REPORT_AS.with(Cell::get) {
-                    report(&what, &Failure::Panicked(panic_message(info.payload())));
-                } else {
-                    previous(info);
-                }
-            }));
-        });
+        // A plain function, not a closure: `call_once` has two copies of what it
+        // runs (its closure and that closure's vtable shim), each then a call.
+        WRAP_PANIC_HOOK.call_once(QuietPanics::set_wrapping_hook);
+    }
+
+    #[inline(never)]
+    fn set_wrapping_hook() {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if QUIET_DEPTH.with(Cell::get) > 0 {
+                // Caught and reported by cement.
+            } else if let Some(what) = REPORT_AS.with(Cell::get) {
+                report(&what, &Failure::Panicked(panic_message(info.payload())));
+            } else {
+                previous(info);
+            }
+        }));
     }
 }
 
