@@ -13,6 +13,7 @@ use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::task::{Context, Poll};
 
@@ -27,18 +28,38 @@ use crate::App;
 
 /// The runtime an App's async hooks run on, once known.
 #[derive(Default)]
-pub(crate) struct AppRuntime(OnceLock<Handle>);
+pub(crate) struct AppRuntime {
+    handle: OnceLock<Handle>,
+    /// The handle is the multi-thread runtime `#[cement::main]` built, with its I/O
+    /// driver: a task on it can pick up the first signal, so no thread need wait for
+    /// one beside the runtime's own (SPEC §6, async start-up).
+    watches_signals: AtomicBool,
+}
 
 impl AppRuntime {
     /// Takes the runtime current on this thread, if any and if none is set yet.
     pub(crate) fn capture_current(&self) {
         if let Ok(handle) = Handle::try_current() {
-            let _ = self.0.set(handle);
+            let _ = self.handle.set(handle);
         }
     }
 
-    fn set(&self, handle: Handle) {
-        let _ = self.0.set(handle);
+    /// The runtime a task that picks up signals can run on, if there is one.
+    // Not on Windows, which starts a thread for each console event itself.
+    #[cfg_attr(windows, allow(dead_code))]
+    pub(crate) fn signal_watcher(&self) -> Option<&Handle> {
+        let handle = self.handle.get()?;
+        self.watches_signals
+            .load(Ordering::Relaxed)
+            .then_some(handle)
+    }
+
+    /// The runtime `#[cement::main]` built for this App.
+    fn set_main(&self, handle: Handle) {
+        let multi_thread = handle.runtime_flavor() == RuntimeFlavor::MultiThread;
+        if self.handle.set(handle).is_ok() {
+            self.watches_signals.store(multi_thread, Ordering::Relaxed);
+        }
     }
 }
 
@@ -50,7 +71,7 @@ impl AppRuntime {
 /// (glibc destroys them before atexit handlers run), so there the future is driven
 /// from a scoped thread.
 pub(crate) fn block_on<T: Send>(app: &App, future: HookFuture<'_, T>) -> Result<T, Failure> {
-    let handle = app.runtime().0.get();
+    let handle = app.runtime().handle.get();
     let stay = match Handle::try_current() {
         Ok(_) => false,
         Err(error) => !error.is_thread_local_destroyed(),
@@ -259,7 +280,7 @@ pub fn run_async_main<R: Outcome>(
 ) -> ExitCode {
     let runtime = build(runtime_options);
     let app = entry::build_app(&options);
-    app.runtime().set(runtime.handle().clone());
+    app.runtime().set_main(runtime.handle().clone());
     let ending = runtime.block_on(run_to_close(app, body));
     // Tasks still pending are dropped, as when `#[tokio::main]` returns.
     drop(runtime);
@@ -308,7 +329,7 @@ pub fn run_async_test<R: Outcome>(
             current_thread: true,
             worker_threads: None,
         });
-        app.runtime().set(runtime.handle().clone());
+        app.runtime().set_main(runtime.handle().clone());
         runtime.block_on(run_to_close(app, body))
     });
 }

@@ -188,7 +188,11 @@ pub(crate) fn start_catching(app: &App) -> bool {
     if catcher.is_some() {
         return false;
     }
-    if let Err((step, error)) = INSTALLED.get_or_init(platform::install) {
+    let ready = match INSTALLED.get_or_init(platform::install) {
+        Ok(()) => platform::watch(app),
+        Err(error) => Err(error),
+    };
+    if let Err((step, error)) = ready {
         crate::exit::report_line(&format_args!("cannot catch signals: {step}: {error}"));
         return false;
     }

@@ -2,22 +2,29 @@
 //!
 //! The OS-level handler does only async-signal-safe work: [`arrival`] (atomics), then
 //! a one-byte write to a pipe, or `_exit` for a signal that ends the process at once.
-//! One watcher thread, started with the first App that catches signals, blocks
-//! reading the pipe and brings the first signal to [`deliver`].
+//! Something off the handler waits for that byte and brings the first signal to
+//! [`deliver`], on a thread of cement's own:
 //!
-//! The watcher is a bare pthread whose only work until a signal arrives is a
-//! blocking `read`: a thread started by `std::thread` allocates as it starts, and
-//! glibc then builds a malloc arena for it, which was most of what an empty
-//! `#[cement::main]` paid at start-up (SPEC §6). Here nothing allocates on that
-//! thread before a signal.
+//! - the watcher thread, started with the first App that catches signals, which
+//!   blocks on the pipe and delivers on itself. It is a bare pthread whose only work
+//!   until a signal arrives is waiting: a thread started by `std::thread` allocates as
+//!   it starts, and glibc then builds a malloc arena for it.
+//! - with the `tokio` feature, for the App of an async `#[cement::main]` on the
+//!   multi-thread runtime: a task on that runtime's I/O driver, which starts the
+//!   delivering thread only when a signal comes. An empty async main then starts no
+//!   thread beside tokio's (SPEC §6). The task needs a free worker: with every worker
+//!   blocked, the first signal waits for one, and a second still ends the process at
+//!   once from the handler.
 //!
 //! signal-hook keeps the handlers registered and chains to a handler function found
 //! before; a previous default action is emulated here when no App catches.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::OnceLock;
 
-use super::{arrival, deliver, AfterSignal, Arrival, Signal};
+use super::{arrival, deliver, AfterSignal, Arrival, InstallError, Signal};
+use crate::App;
 
 /// The signals an App catches here.
 const CAUGHT: [Signal; 3] = [Signal::INT, Signal::TERM, Signal::HUP];
@@ -47,11 +54,10 @@ pub(crate) fn exit_at_once(code: i32) -> ! {
     signal_hook::low_level::exit(code)
 }
 
-/// The pipe, the watcher thread and the handlers, once per process.
-pub(super) fn install() -> Result<(), super::InstallError> {
+/// The pipe and the handlers, once per process.
+pub(super) fn install() -> Result<(), InstallError> {
     let (read_fd, write_fd) = pipe().map_err(|e| ("pipe", e))?;
     WATCH_FD.store(read_fd, Ordering::SeqCst);
-    spawn(Box::new(watch)).map_err(|e| ("watcher thread", e))?;
     for (index, signal) in CAUGHT.into_iter().enumerate() {
         PREVIOUS_WAS_DEFAULT[index].store(disposition_is_default(signal), Ordering::SeqCst);
         // SAFETY: `on_signal` is async-signal-safe: it only touches atomics and calls
@@ -64,7 +70,31 @@ pub(super) fn install() -> Result<(), super::InstallError> {
     Ok(())
 }
 
-/// A pipe whose ends are closed in child processes.
+/// The watcher thread, started with the first App that catches signals with no
+/// runtime task to pick them up; `Err` says why it could not be.
+static THREAD: OnceLock<Result<(), InstallError>> = OnceLock::new();
+
+/// Makes sure something picks up `app`'s first signal from the pipe: a task on its
+/// runtime if it has one for that, else the watcher thread. Once the thread runs, it
+/// serves every App after.
+pub(super) fn watch(app: &App) -> Result<(), &'static InstallError> {
+    #[cfg(feature = "tokio")]
+    if THREAD.get().is_none() {
+        if let Some(handle) = app.runtime().signal_watcher() {
+            if on_runtime::watch(handle).is_ok() {
+                return Ok(());
+            }
+        }
+    }
+    #[cfg(not(feature = "tokio"))]
+    let _ = app;
+    let thread =
+        THREAD.get_or_init(|| spawn(Box::new(watch_thread)).map_err(|e| ("watcher thread", e)));
+    thread.as_ref().map(|_| ())
+}
+
+/// A pipe whose ends are closed in child processes. The read end does not block:
+/// a runtime's I/O driver waits on it, and the watcher thread `poll`s it.
 fn pipe() -> std::io::Result<(i32, i32)> {
     let mut fds = [-1; 2];
     // SAFETY: pipe(2) writes two file descriptors into `fds`, an array we own.
@@ -75,6 +105,8 @@ fn pipe() -> std::io::Result<(i32, i32)> {
         // SAFETY: fcntl(2) on a descriptor we just opened, setting its close-on-exec flag.
         unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
     }
+    // SAFETY: fcntl(2) on the read end we just opened, making its reads non-blocking.
+    unsafe { libc::fcntl(fds[0], libc::F_SETFL, libc::O_NONBLOCK) };
     Ok((fds[0], fds[1]))
 }
 
@@ -170,39 +202,116 @@ fn at_once_message(signal: Signal, closing: bool) -> &'static [u8] {
     }
 }
 
-/// The watcher thread: blocks on the pipe, then runs what a signal asks for.
-fn watch() {
+/// The watcher thread: waits on the pipe, then runs what each first signal asks for.
+fn watch_thread() {
     let fd = WATCH_FD.load(Ordering::SeqCst);
-    let mut byte = 0u8;
     loop {
-        // SAFETY: read(2) of one byte into `byte`, which we own, from the pipe's read
-        // end, open for the rest of the process.
-        let read = unsafe { libc::read(fd, (&mut byte as *mut u8).cast(), 1) };
-        if read != 1 {
-            if read < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
-            {
-                continue;
-            }
-            return;
-        }
-        let Some(signal) = Signal::from_number(super::PENDING.load(Ordering::SeqCst)) else {
-            continue;
-        };
-        match deliver(signal, None) {
-            AfterSignal::Exit(code) => {
-                let _ = std::io::stdout().flush();
-                crate::atexit::exit_process(code);
-            }
-            // A cooperating body returned: its thread closes and ends the process.
-            AfterSignal::BodyEndsProcess => {}
-            // Closed between the handler and here: behave as before cement, which the
-            // handler does itself for a signal that was ignored or handled.
-            AfterSignal::NotCatching => {
-                let index = CAUGHT.iter().position(|caught| *caught == signal);
-                if index.is_some_and(|index| PREVIOUS_WAS_DEFAULT[index].load(Ordering::SeqCst)) {
-                    let _ = signal_hook::low_level::emulate_default_handler(signal.number());
+        match take_byte(fd) {
+            Ok(()) => {
+                if let Some(signal) = pending() {
+                    after_first_signal(signal);
                 }
             }
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
+                let mut ready = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: poll(2) on one `pollfd` we own, for the pipe's read end,
+                // open for the rest of the process; no timeout. An interrupted wait
+                // returns early, and the loop reads again.
+                unsafe { libc::poll(&mut ready, 1, -1) };
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return,
+        }
+    }
+}
+
+/// The first signal received while catching, which a handler's byte announced.
+fn pending() -> Option<Signal> {
+    Signal::from_number(super::PENDING.load(Ordering::SeqCst))
+}
+
+/// Reads the one byte a handler wrote to the pipe's read end `fd`.
+fn take_byte(fd: i32) -> std::io::Result<()> {
+    let mut byte = 0u8;
+    // SAFETY: read(2) of one byte into `byte`, which we own, from the pipe's read end,
+    // open for the rest of the process.
+    match unsafe { libc::read(fd, (&mut byte as *mut u8).cast(), 1) } {
+        1 => Ok(()),
+        0 => Err(std::io::ErrorKind::UnexpectedEof.into()),
+        _ => Err(std::io::Error::last_os_error()),
+    }
+}
+
+/// The first signal, on the thread that delivers it: the signal path, then what it
+/// asks this thread to do.
+fn after_first_signal(signal: Signal) {
+    match deliver(signal, None) {
+        AfterSignal::Exit(code) => {
+            let _ = std::io::stdout().flush();
+            crate::atexit::exit_process(code);
+        }
+        // A cooperating body returned: its thread closes and ends the process.
+        AfterSignal::BodyEndsProcess => {}
+        // Closed between the handler and here: behave as before cement, which the
+        // handler does itself for a signal that was ignored or handled.
+        AfterSignal::NotCatching => {
+            let index = CAUGHT.iter().position(|caught| *caught == signal);
+            if index.is_some_and(|index| PREVIOUS_WAS_DEFAULT[index].load(Ordering::SeqCst)) {
+                let _ = signal_hook::low_level::emulate_default_handler(signal.number());
+            }
+        }
+    }
+}
+
+/// The watcher as a task on a multi-thread runtime (feature `tokio`).
+#[cfg(feature = "tokio")]
+mod on_runtime {
+    use std::io::ErrorKind;
+    use std::os::unix::io::BorrowedFd;
+    use std::sync::atomic::Ordering;
+
+    use tokio::net::unix::pipe::Receiver;
+    use tokio::runtime::Handle;
+
+    use super::{after_first_signal, pending, spawn, WATCH_FD};
+
+    /// Starts the task on `handle`'s runtime, reading a copy of the pipe's read end;
+    /// it ends with the runtime.
+    pub(super) fn watch(handle: &Handle) -> std::io::Result<()> {
+        let _entered = handle.enter();
+        // SAFETY: the pipe's read end, open for the rest of the process, is borrowed
+        // only to be duplicated.
+        let read_end = unsafe { BorrowedFd::borrow_raw(WATCH_FD.load(Ordering::SeqCst)) };
+        // Unchecked: it is the read end of a pipe, made non-blocking by `pipe`.
+        let pipe = Receiver::from_owned_fd_unchecked(read_end.try_clone_to_owned()?)?;
+        handle.spawn(async move {
+            let mut byte = [0u8];
+            while pipe.readable().await.is_ok() {
+                match pipe.try_read(&mut byte) {
+                    Ok(1) => deliver_off_runtime(),
+                    Err(error) if error.kind() == ErrorKind::WouldBlock => {}
+                    // End of file or an error: the pipe never gives either.
+                    _ => return,
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// Delivers the first signal on a thread started for it, as the watcher thread
+    /// would: its hooks and the close sequence may block, and must not hold up a
+    /// worker that the body may need to return. Should no thread start, a worker
+    /// does it, the runtime moving its other tasks away.
+    fn deliver_off_runtime() {
+        let Some(signal) = pending() else {
+            return;
+        };
+        if spawn(Box::new(move || after_first_signal(signal))).is_err() {
+            tokio::task::block_in_place(|| after_first_signal(signal));
         }
     }
 }

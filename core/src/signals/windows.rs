@@ -72,6 +72,11 @@ pub(super) fn install() -> Result<(), super::InstallError> {
     Ok(())
 }
 
+/// Nothing waits for a console event: Windows starts a thread for each one.
+pub(super) fn watch(_app: &crate::App) -> Result<(), &'static super::InstallError> {
+    Ok(())
+}
+
 /// The signal a console control event is.
 fn signal_of(event: u32) -> Option<Signal> {
     Some(match event {

@@ -74,6 +74,40 @@ fn sigint_wakes_a_body_awaiting_shutdown_requested_in_select_and_exits_130() {
 }
 
 #[test]
+fn sigterm_closes_an_async_body_blocking_its_thread_from_the_signal_path_and_exits_143() {
+    let mut fixture = Running::start(env!("CARGO_BIN_EXE_async_main"), &["blocked"]);
+    fixture.wait_for("ready");
+    fixture.send("TERM");
+    let (run, _) = fixture.finish();
+    let mut expected = vec![
+        "post_setup async on multi_thread (async-main)".to_owned(),
+        "ready".to_owned(),
+        "signal hook SIGTERM".to_owned(),
+    ];
+    expected.extend(close(143, 143, &["pre_close 0 async"]));
+    assert_eq!(run.stdout, expected, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.code, Some(143));
+}
+
+/// On the multi-thread runtime a task picks up signals: no thread waits for one.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_async_main_catching_signals_starts_no_thread_beside_the_runtime() {
+    let run = run_fixture!("async_main", "threads");
+    assert_eq!(
+        run.stdout[..2],
+        [
+            "post_setup async on multi_thread (async-main)",
+            "threads: main and the workers"
+        ],
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.code, Some(0));
+}
+
+#[test]
 fn process_exit_in_an_async_body_runs_the_async_hooks_once_and_keeps_its_code() {
     let run = run_fixture!("async_main", "exit");
     let mut expected = vec![

@@ -2,7 +2,10 @@
 //! hooks interleaved by weight; see `tests/async_main.rs`. The first argument picks
 //! the scenario: `ok`, `failing` (an async hook returns `Err`, another panics),
 //! `select` (prints `ready`, then awaits the shutdown request inside `select!`),
-//! `exit` (`std::process::exit(5)` from the body), `err`, `panic`.
+//! `exit` (`std::process::exit(5)` from the body), `err`, `panic`, `blocked` (prints
+//! `ready`, then blocks its thread and never asks for the shutdown state), `threads`
+//! (prints whether the process has any thread beside `main` and the runtime's
+//! workers).
 
 use std::time::Duration;
 
@@ -91,6 +94,21 @@ async fn main(app: &App) -> Result<(), String> {
             tokio::select! {
                 _ = app.shutdown_requested() => say("body: shutdown requested"),
                 _ = tokio::time::sleep(Duration::from_secs(3600)) => say("never printed"),
+            }
+        }
+        "blocked" => {
+            say("ready");
+            loop {
+                std::thread::park();
+            }
+        }
+        "threads" => {
+            let workers = tokio::runtime::Handle::current().metrics().num_workers();
+            let threads = std::fs::read_dir("/proc/self/task").map_or(0, Iterator::count);
+            if threads == 1 + workers {
+                say("threads: main and the workers");
+            } else {
+                say(&format!("threads: {threads}, with {workers} workers"));
             }
         }
         "exit" => {
