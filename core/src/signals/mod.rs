@@ -188,19 +188,24 @@ pub(crate) fn start_catching(app: &App) -> bool {
     if catcher.is_some() {
         return false;
     }
-    let ready = match INSTALLED.get_or_init(platform::install) {
-        Ok(()) => platform::watch(app),
-        Err(error) => Err(error),
-    };
-    if let Err((step, error)) = ready {
-        crate::exit::report_line(&format_args!("cannot catch signals: {step}: {error}"));
-        return false;
+    if let Err((step, error)) = INSTALLED.get_or_init(platform::install) {
+        return cannot_catch(step, error);
+    }
+    if let Err((step, error)) = platform::watch(app) {
+        return cannot_catch(step, &error);
     }
     *catcher = Some(app.downgrade());
     PENDING.store(0, Ordering::SeqCst);
     CLOSING.store(false, Ordering::SeqCst);
     ACTIVE.store(true, Ordering::SeqCst);
     true
+}
+
+/// Reports why signals cannot be caught: the step that failed and the OS's error.
+#[cold]
+fn cannot_catch(step: &str, error: &std::io::Error) -> bool {
+    crate::exit::report_line(&format_args!("cannot catch signals: {step}: {error}"));
+    false
 }
 
 /// `app`'s close sequence starts: from now on a signal ends the process at once.

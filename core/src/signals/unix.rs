@@ -21,7 +21,6 @@
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::OnceLock;
 
 use super::{arrival, deliver, AfterSignal, Arrival, InstallError, Signal};
 use crate::App;
@@ -70,27 +69,28 @@ pub(super) fn install() -> Result<(), InstallError> {
     Ok(())
 }
 
-/// The watcher thread, started with the first App that catches signals with no
-/// runtime task to pick them up; `Err` says why it could not be.
-static THREAD: OnceLock<Result<(), InstallError>> = OnceLock::new();
+/// Whether the watcher thread runs. Only [`watch`] changes it, under the lock that
+/// `start_catching` holds.
+static THREAD_RUNS: AtomicBool = AtomicBool::new(false);
 
 /// Makes sure something picks up `app`'s first signal from the pipe: a task on its
-/// runtime if it has one for that, else the watcher thread. Once the thread runs, it
+/// runtime if it has one for that, else the watcher thread, which once started
 /// serves every App after.
-pub(super) fn watch(app: &App) -> Result<(), &'static InstallError> {
+pub(super) fn watch(app: &App) -> Result<(), InstallError> {
+    if THREAD_RUNS.load(Ordering::SeqCst) {
+        return Ok(());
+    }
     #[cfg(feature = "tokio")]
-    if THREAD.get().is_none() {
-        if let Some(handle) = app.runtime().signal_watcher() {
-            if on_runtime::watch(handle).is_ok() {
-                return Ok(());
-            }
+    if let Some(handle) = app.runtime().signal_watcher() {
+        if on_runtime::watch(handle).is_ok() {
+            return Ok(());
         }
     }
     #[cfg(not(feature = "tokio"))]
     let _ = app;
-    let thread =
-        THREAD.get_or_init(|| spawn(Box::new(watch_thread)).map_err(|e| ("watcher thread", e)));
-    thread.as_ref().map(|_| ())
+    spawn(Box::new(watch_thread)).map_err(|e| ("watcher thread", e))?;
+    THREAD_RUNS.store(true, Ordering::SeqCst);
+    Ok(())
 }
 
 /// A pipe whose ends are closed in child processes. The read end does not block:
@@ -205,26 +205,31 @@ fn at_once_message(signal: Signal, closing: bool) -> &'static [u8] {
 /// The watcher thread: waits on the pipe, then runs what each first signal asks for.
 fn watch_thread() {
     let fd = WATCH_FD.load(Ordering::SeqCst);
+    let mut readable = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let mut byte = 0u8;
     loop {
-        match take_byte(fd) {
-            Ok(()) => {
+        // SAFETY: poll(2) on one `pollfd` we own, for the pipe's read end, open for
+        // the rest of the process, with no timeout; then read(2) of one byte into
+        // `byte`, which we own, from that end, which does not block.
+        let read = unsafe {
+            libc::poll(&mut readable, 1, -1);
+            libc::read(fd, (&mut byte as *mut u8).cast(), 1)
+        };
+        match read {
+            1 => {
                 if let Some(signal) = pending() {
                     after_first_signal(signal);
                 }
             }
-            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
-                let mut ready = libc::pollfd {
-                    fd,
-                    events: libc::POLLIN,
-                    revents: 0,
-                };
-                // SAFETY: poll(2) on one `pollfd` we own, for the pipe's read end,
-                // open for the rest of the process; no timeout. An interrupted wait
-                // returns early, and the loop reads again.
-                unsafe { libc::poll(&mut ready, 1, -1) };
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return,
+            // Nothing to read: the wait was interrupted, or a runtime's task took
+            // the byte.
+            -1 => {}
+            // End of file: never, as the write end stays open.
+            _ => return,
         }
     }
 }
@@ -232,18 +237,6 @@ fn watch_thread() {
 /// The first signal received while catching, which a handler's byte announced.
 fn pending() -> Option<Signal> {
     Signal::from_number(super::PENDING.load(Ordering::SeqCst))
-}
-
-/// Reads the one byte a handler wrote to the pipe's read end `fd`.
-fn take_byte(fd: i32) -> std::io::Result<()> {
-    let mut byte = 0u8;
-    // SAFETY: read(2) of one byte into `byte`, which we own, from the pipe's read end,
-    // open for the rest of the process.
-    match unsafe { libc::read(fd, (&mut byte as *mut u8).cast(), 1) } {
-        1 => Ok(()),
-        0 => Err(std::io::ErrorKind::UnexpectedEof.into()),
-        _ => Err(std::io::Error::last_os_error()),
-    }
 }
 
 /// The first signal, on the thread that delivers it: the signal path, then what it

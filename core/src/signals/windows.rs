@@ -73,7 +73,7 @@ pub(super) fn install() -> Result<(), super::InstallError> {
 }
 
 /// Nothing waits for a console event: Windows starts a thread for each one.
-pub(super) fn watch(_app: &crate::App) -> Result<(), &'static super::InstallError> {
+pub(super) fn watch(_app: &crate::App) -> Result<(), super::InstallError> {
     Ok(())
 }
 
