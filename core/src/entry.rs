@@ -41,7 +41,8 @@ impl Ending {
         match outcome {
             Ok(Ok(())) => {}
             Ok(Err(message)) => {
-                eprintln!("Error: {message}");
+                // What std's `Termination` prints for a `main` that returned `Err`.
+                exit::write_line("Error: ", &message);
                 ending.returned_err = true;
                 app.fail();
             }

@@ -127,7 +127,14 @@ pub(crate) fn report(what: &dyn Display, failure: &Failure) {
 
 /// Writes `cement: {message}` as one line to stderr. Never panics.
 pub(crate) fn report_line(message: &dyn Display) {
-    let line = format!("cement: {message}\n");
+    write_line("cement: ", message);
+}
+
+/// Writes `{prefix}{message}` as one line to stderr, in one write. Never panics.
+/// Every line cement prints goes through here: one stderr path is linked, not also
+/// `eprintln!`'s (its test-output capture and `Stderr::write_fmt`).
+pub(crate) fn write_line(prefix: &str, message: &dyn Display) {
+    let line = format!("{prefix}{message}\n");
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
