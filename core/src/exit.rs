@@ -75,13 +75,26 @@ impl Display for Failure {
 /// `error`'s `Display`, then each of its sources', joined with `: `: what anyhow's
 /// `{:#}` prints. Never a backtrace: only `Display` is used.
 pub(crate) fn error_chain(error: &dyn Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let _ = write!(message, ": {cause}");
-        source = cause.source();
+    // Through `format!`, like every string cement builds: std's own formatting into
+    // a `String` is linked once, where `to_string` and `write!` on a `String` would
+    // link a second copy of `String`'s `fmt::Write` here.
+    format!("{}", ErrorChain(error))
+}
+
+/// [`error_chain`]'s text, written out when shown.
+struct ErrorChain<'a>(&'a dyn Error);
+
+impl Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Display::fmt(self.0, f)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            f.write_str(": ")?;
+            Display::fmt(cause, f)?;
+            source = cause.source();
+        }
+        Ok(())
     }
-    message
 }
 
 /// Runs `f`, turning a panic into [`Failure::Panicked`].

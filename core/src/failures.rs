@@ -47,7 +47,8 @@ impl HookFailure {
     pub(crate) fn new(running: Running, failure: Failure) -> HookFailure {
         HookFailure {
             point: running.point(),
-            hook: running.name().to_string(),
+            // `format!`, not `to_string`: see `exit::error_chain`.
+            hook: format!("{}", running.name()),
             failure,
         }
     }
