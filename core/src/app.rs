@@ -99,11 +99,10 @@ type DeferredSlot = Mutex<Option<Box<dyn FnOnce() + Send>>>;
 struct Closing {
     /// 0: `pre_close` hooks, 1: deferred cleanups, 2: `post_close` hooks, 3: done.
     step: usize,
-    /// What the step runs, once it has started.
-    work: Option<StepWork>,
-    /// What the finished steps ran, dropped with the App rather than inside close:
-    /// freeing many hooks is work the end of a process does not need.
-    finished: Vec<StepWork>,
+    /// What each step runs, by step, once it has started. Kept after the step, and
+    /// dropped with the App rather than inside close: freeing many hooks is work the
+    /// end of a process does not need.
+    work: Vec<StepWork>,
     /// Cleanups deferred so far, counted once step 1 has taken them; numbers the ones
     /// deferred later, which run at once.
     deferred: usize,
@@ -116,7 +115,7 @@ impl Closing {
 
     /// Whether `step` has started (or finished): what it would run is taken.
     fn started(&self, step: usize) -> bool {
-        self.step > step || (self.step == step && self.work.is_some())
+        self.work.len() > step
     }
 }
 
@@ -512,7 +511,7 @@ impl App {
     pub(crate) fn next_close_step(&self) -> Option<(usize, StepWork)> {
         let mut closing = lock(&self.inner.closing);
         let step = closing.step;
-        if let Some(work) = &closing.work {
+        if let Some(work) = closing.work.get(step) {
             return Some((step, work.clone()));
         }
         let work = match step {
@@ -525,7 +524,8 @@ impl App {
             Closing::POST_CLOSE => self.take_close_hooks(Hook::PostClose),
             _ => return None,
         };
-        Some((step, closing.work.insert(work).clone()))
+        closing.work.push(work.clone());
+        Some((step, work))
     }
 
     /// Step `step` of the close sequence has run.
@@ -534,8 +534,6 @@ impl App {
         // Unless a nested call (from `close_at_exit`) already finished this step.
         if closing.step == step {
             closing.step += 1;
-            let finished = closing.work.take();
-            closing.finished.extend(finished);
         }
     }
 
