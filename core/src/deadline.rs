@@ -147,19 +147,22 @@ pub(crate) struct ShortDuration(pub(crate) Duration);
 impl fmt::Display for ShortDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (secs, nanos) = (self.0.as_secs(), self.0.subsec_nanos());
-        if nanos == 0 {
-            write!(f, "{secs}s")
+        // The unit is chosen first: one number to write, not a `write!` per unit.
+        let (count, unit) = if nanos == 0 {
+            (secs, "s")
         } else if nanos % 1_000_000 == 0 {
             let millis = secs
                 .saturating_mul(1_000)
                 .saturating_add(u64::from(nanos / 1_000_000));
-            write!(f, "{millis}ms")
+            (millis, "ms")
         } else {
             let micros = secs
                 .saturating_mul(1_000_000)
                 .saturating_add(u64::from(nanos / 1_000));
-            write!(f, "{micros}µs")
-        }
+            (micros, "µs")
+        };
+        fmt::Display::fmt(&count, f)?;
+        f.write_str(unit)
     }
 }
 

@@ -125,10 +125,14 @@ impl HookFailure {
 /// The report line without `cement: `, its message on one line.
 impl fmt::Display for HookFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.point {
-            Some(point) => write!(f, "{point} hook {} {}", self.hook, self.failure),
-            None => write!(f, "{} {}", self.hook, self.failure),
+        // Piece by piece, not `write!`: one path for both forms, no format strings.
+        if let Some(point) = self.point {
+            f.write_str(point.name())?;
+            f.write_str(" hook ")?;
         }
+        f.write_str(&self.hook)?;
+        f.write_str(" ")?;
+        fmt::Display::fmt(&self.failure, f)
     }
 }
 
