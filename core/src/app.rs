@@ -66,13 +66,11 @@ struct Inner {
     set_up: AtomicBool,
     /// The number of the signal that is ending the App, or 0.
     received_signal: AtomicI32,
-    hooks: Mutex<HookTable>,
-    deferred: Mutex<Vec<Arc<DeferredSlot>>>,
+    work: Mutex<Work>,
     /// Typed state, by type: a few entries, so a `Vec` searched in order.
     state: RwLock<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>,
     close: Mutex<CloseState>,
     closed: Condvar,
-    closing: Mutex<Closing>,
     shutdown: Shutdown,
     runtime: AppRuntime,
     /// What failed so far, for [`App::failures`].
@@ -91,6 +89,17 @@ enum CloseState {
 
 type DeferredSlot = Mutex<Option<Box<dyn FnOnce() + Send>>>;
 
+/// What an App runs: its hooks and deferred cleanups, and where its close sequence
+/// stands. One lock for all three: registering must see whether close has already
+/// taken what it registers into, and close takes them as it starts each step.
+#[derive(Default)]
+struct Work {
+    hooks: HookTable,
+    /// Deferred cleanups, until step 1 of close takes them.
+    deferred: Vec<Arc<DeferredSlot>>,
+    closing: Closing,
+}
+
 /// Where the close sequence stands (SPEC §3, steps 1 to 3). It lives in the App, not
 /// on the closing thread's stack, so that `std::process::exit` called from inside the
 /// sequence (by a hook or a deferred cleanup) can finish it: see
@@ -102,7 +111,7 @@ struct Closing {
     /// What each step runs, by step, once it has started. Kept after the step, and
     /// dropped with the App rather than inside close: freeing many hooks is work the
     /// end of a process does not need.
-    work: Vec<StepWork>,
+    steps: Vec<StepWork>,
     /// Cleanups deferred so far, counted once step 1 has taken them; numbers the ones
     /// deferred later, which run at once.
     deferred: usize,
@@ -115,7 +124,7 @@ impl Closing {
 
     /// Whether `step` has started (or finished): what it would run is taken.
     fn started(&self, step: usize) -> bool {
-        self.work.len() > step
+        self.steps.len() > step
     }
 }
 
@@ -235,12 +244,10 @@ impl AppBuilder {
                 exit_code: AtomicI32::new(0),
                 set_up: AtomicBool::new(false),
                 received_signal: AtomicI32::new(0),
-                hooks: Mutex::default(),
-                deferred: Mutex::default(),
+                work: Mutex::default(),
                 state: RwLock::default(),
                 close: Mutex::new(CloseState::NotStarted),
                 closed: Condvar::new(),
-                closing: Mutex::default(),
                 shutdown,
                 runtime,
                 failures: FailureLog::default(),
@@ -509,37 +516,38 @@ impl App {
     /// `None` once all ran. The caller runs it and then calls
     /// [`close_step_done`](App::close_step_done).
     pub(crate) fn next_close_step(&self) -> Option<(usize, StepWork)> {
-        let mut closing = lock(&self.inner.closing);
-        let step = closing.step;
-        if let Some(work) = closing.work.get(step) {
-            return Some((step, work.clone()));
+        let mut guard = lock(&self.inner.work);
+        let work = &mut *guard;
+        let step = work.closing.step;
+        if let Some(taken) = work.closing.steps.get(step) {
+            return Some((step, taken.clone()));
         }
-        let work = match step {
-            Closing::PRE_CLOSE => self.take_close_hooks(Hook::PreClose),
+        // The hooks of a close point are not put back: close runs once.
+        let taken = match step {
+            Closing::PRE_CLOSE => {
+                StepWork::Hooks(Hook::PreClose, Arc::new(work.hooks.take(Hook::PreClose)))
+            }
             Closing::DEFERRED => {
-                let slots = std::mem::take(&mut *lock(&self.inner.deferred));
-                closing.deferred = slots.len();
+                let slots = std::mem::take(&mut work.deferred);
+                work.closing.deferred = slots.len();
                 StepWork::Deferred(Arc::new(slots))
             }
-            Closing::POST_CLOSE => self.take_close_hooks(Hook::PostClose),
+            Closing::POST_CLOSE => {
+                StepWork::Hooks(Hook::PostClose, Arc::new(work.hooks.take(Hook::PostClose)))
+            }
             _ => return None,
         };
-        closing.work.push(work.clone());
-        Some((step, work))
+        work.closing.steps.push(taken.clone());
+        Some((step, taken))
     }
 
     /// Step `step` of the close sequence has run.
     pub(crate) fn close_step_done(&self, step: usize) {
-        let mut closing = lock(&self.inner.closing);
+        let closing = &mut lock(&self.inner.work).closing;
         // Unless a nested call (from `close_at_exit`) already finished this step.
         if closing.step == step {
             closing.step += 1;
         }
-    }
-
-    /// The hooks of a close point. They are not put back: close runs once.
-    fn take_close_hooks(&self, point: Hook) -> StepWork {
-        StepWork::Hooks(point, Arc::new(lock(&self.inner.hooks).take(point)))
     }
 
     /// Whether [`close`](App::close) has finished.
@@ -670,18 +678,17 @@ impl App {
     /// Registers a run-time hook (see [`register_hook`](App::register_hook)); a
     /// close hook registered once its step has started runs at once.
     pub(crate) fn register(&self, point: Hook, weight: i32, f: RuntimeFn) {
-        let step = match point {
-            Hook::PreClose => Closing::PRE_CLOSE,
-            Hook::PostClose => Closing::POST_CLOSE,
-            _ => return lock(&self.inner.hooks).register(point, weight, f),
+        let mut work = lock(&self.inner.work);
+        let late = match point {
+            Hook::PreClose => work.closing.started(Closing::PRE_CLOSE),
+            Hook::PostClose => work.closing.started(Closing::POST_CLOSE),
+            _ => false,
         };
-        // Held while registering, so close cannot take the point's hooks in between.
-        let closing = lock(&self.inner.closing);
-        if !closing.started(step) {
-            return lock(&self.inner.hooks).register(point, weight, f);
+        if !late {
+            return work.hooks.register(point, weight, f);
         }
-        drop(closing);
-        let number = lock(&self.inner.hooks).next_number();
+        let number = work.hooks.next_number();
+        drop(work);
         let _quiet = exit::QuietPanics::enter();
         hooks::run_runtime(self, Running::RunTime(point, number, weight), &f);
     }
@@ -705,13 +712,12 @@ impl App {
     {
         let slot: Arc<DeferredSlot> = Arc::new(Mutex::new(Some(Box::new(f))));
         let late = {
-            // Held while pushing, so close cannot take the cleanups in between.
-            let mut closing = lock(&self.inner.closing);
-            if closing.started(Closing::DEFERRED) {
-                closing.deferred += 1;
-                Some(closing.deferred)
+            let mut work = lock(&self.inner.work);
+            if work.closing.started(Closing::DEFERRED) {
+                work.closing.deferred += 1;
+                Some(work.closing.deferred)
             } else {
-                lock(&self.inner.deferred).push(Arc::clone(&slot));
+                work.deferred.push(Arc::clone(&slot));
                 None
             }
         };
@@ -801,7 +807,9 @@ impl App {
     }
 
     fn collect_declared_hooks(&self) {
-        lock(&self.inner.hooks).collect_declared(&self.inner.label);
+        lock(&self.inner.work)
+            .hooks
+            .collect_declared(&self.inner.label);
     }
 
     /// Runs the hooks of `point` without holding the table's lock.
@@ -813,12 +821,12 @@ impl App {
 
     /// The hooks of `point`, out of the table while they run.
     pub(crate) fn take_hooks(&self, point: Hook) -> PointRun {
-        lock(&self.inner.hooks).take(point)
+        lock(&self.inner.work).hooks.take(point)
     }
 
     /// Puts back hooks taken by [`take_hooks`](App::take_hooks).
     pub(crate) fn restore_hooks(&self, point: Hook, hooks: PointRun) {
-        lock(&self.inner.hooks).restore(point, hooks);
+        lock(&self.inner.work).hooks.restore(point, hooks);
     }
 
     /// The runtime async hooks run on.
