@@ -102,6 +102,9 @@ impl fmt::Debug for CloseDeadline {
 pub(crate) struct Progress(Mutex<Option<Running>>);
 
 impl Progress {
+    /// Out of line: `App::track` calls it wherever a hook or cleanup starts, and it
+    /// is needed only with a close deadline.
+    #[inline(never)]
     pub(crate) fn set(&self, running: Running) {
         *lock(&self.0) = Some(running);
     }
