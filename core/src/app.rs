@@ -68,7 +68,9 @@ struct Inner {
     received_signal: AtomicI32,
     work: Mutex<Work>,
     /// Typed state, by type: a few entries, so a `Vec` searched in order.
-    state: RwLock<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>,
+    /// Each value is an `Arc<T>` in a box: dropping a box takes no code of its own,
+    /// where an `Arc<dyn Any>` links its own `drop_slow`.
+    state: RwLock<Vec<(TypeId, Box<dyn Any + Send + Sync>)>>,
     close: Mutex<CloseState>,
     closed: Condvar,
     shutdown: Shutdown,
@@ -761,15 +763,15 @@ impl App {
     /// assert!(app.get::<String>().is_none());
     /// ```
     pub fn insert<T: Send + Sync + 'static>(&self, value: T) -> Option<Arc<T>> {
-        let previous = self.insert_any(TypeId::of::<T>(), Arc::new(value));
-        previous.and_then(|old| old.downcast().ok())
+        let previous = self.insert_any(TypeId::of::<T>(), Box::new(Arc::new(value)));
+        previous.and_then(|old| old.downcast().ok()).map(|old| *old)
     }
 
     fn insert_any(
         &self,
         id: TypeId,
-        value: Arc<dyn Any + Send + Sync>,
-    ) -> Option<Arc<dyn Any + Send + Sync>> {
+        value: Box<dyn Any + Send + Sync>,
+    ) -> Option<Box<dyn Any + Send + Sync>> {
         let mut state = self
             .inner
             .state
@@ -793,17 +795,14 @@ impl App {
     /// assert_eq!(*app.get::<u32>().unwrap(), 7);
     /// ```
     pub fn get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
-        self.get_any(TypeId::of::<T>())?.downcast().ok()
-    }
-
-    fn get_any(&self, id: TypeId) -> Option<Arc<dyn Any + Send + Sync>> {
         let state = self
             .inner
             .state
             .read()
             .unwrap_or_else(PoisonError::into_inner);
+        let id = TypeId::of::<T>();
         let (_, value) = state.iter().find(|(key, _)| *key == id)?;
-        Some(Arc::clone(value))
+        value.downcast_ref::<Arc<T>>().cloned()
     }
 
     fn collect_declared_hooks(&self) {
