@@ -55,39 +55,34 @@ fn a_failing_and_a_panicking_async_hook_are_reported_and_the_others_still_run() 
     assert_eq!(run.code, Some(1));
 }
 
-#[test]
-fn sigint_wakes_a_body_awaiting_shutdown_requested_in_select_and_exits_130() {
-    let mut fixture = Running::start(env!("CARGO_BIN_EXE_async_main"), &["select"]);
+/// Runs `async_main` with `scenario` until it prints `ready`, sends `SIG{signal}`,
+/// and checks what follows: the signal hook, `after_hook`, close with the signal's
+/// code, and that code as the exit status.
+fn signalled(scenario: &str, signal: &str, code: i32, after_hook: &[&str]) {
+    let mut fixture = Running::start(env!("CARGO_BIN_EXE_async_main"), &[scenario]);
     fixture.wait_for("ready");
-    fixture.send("INT");
+    fixture.send(signal);
     let (run, _) = fixture.finish();
     let mut expected = vec![
         "post_setup async on multi_thread (async-main)".to_owned(),
         "ready".to_owned(),
-        "signal hook SIGINT".to_owned(),
-        "body: shutdown requested".to_owned(),
+        format!("signal hook SIG{signal}"),
     ];
-    expected.extend(close(130, 130, &["pre_close 0 async"]));
+    expected.extend(after_hook.iter().map(|line| (*line).to_owned()));
+    expected.extend(close(code, code, &["pre_close 0 async"]));
     assert_eq!(run.stdout, expected, "{}", run.stderr);
     assert_eq!(run.stderr, "");
-    assert_eq!(run.code, Some(130));
+    assert_eq!(run.code, Some(code));
+}
+
+#[test]
+fn sigint_wakes_a_body_awaiting_shutdown_requested_in_select_and_exits_130() {
+    signalled("select", "INT", 130, &["body: shutdown requested"]);
 }
 
 #[test]
 fn sigterm_closes_an_async_body_blocking_its_thread_from_the_signal_path_and_exits_143() {
-    let mut fixture = Running::start(env!("CARGO_BIN_EXE_async_main"), &["blocked"]);
-    fixture.wait_for("ready");
-    fixture.send("TERM");
-    let (run, _) = fixture.finish();
-    let mut expected = vec![
-        "post_setup async on multi_thread (async-main)".to_owned(),
-        "ready".to_owned(),
-        "signal hook SIGTERM".to_owned(),
-    ];
-    expected.extend(close(143, 143, &["pre_close 0 async"]));
-    assert_eq!(run.stdout, expected, "{}", run.stderr);
-    assert_eq!(run.stderr, "");
-    assert_eq!(run.code, Some(143));
+    signalled("blocked", "TERM", 143, &[]);
 }
 
 /// On the multi-thread runtime a task picks up signals: no thread waits for one.
