@@ -1,149 +1,20 @@
-//! Async programs on tokio (SPEC §8), with the `tokio` feature: the async forms of
-//! setup, run and close, async hooks, and what `#[cement::main] async fn` and
-//! `#[cement::test] async fn` run. Without the feature, `async_rt_off.rs` stands in.
-//!
-//! Async hooks share the one hook order with sync hooks. Async code awaits them one
-//! after the other ([`App::close_async`]); sync code (a sync [`App::close`], the
-//! signal-watching thread, `std::process::exit`) drives each to completion on the
-//! App's runtime: the one `#[cement::main]` built, else the one current when
-//! `setup()` ran, else a current-thread runtime started for the purpose.
+//! Async programs on tokio (feature `tokio`): the async forms of setup, run and close
+//! (thin: the one driver in `app/` does the work), and what `#[cement::main] async
+//! fn` and `#[cement::test] async fn` run.
 
-use std::any::Any;
 use std::future::Future;
-use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
-use std::task::{Context, Poll};
 
-use tokio::runtime::{Builder, Handle, Runtime, RuntimeFlavor};
+use tokio::runtime::{Builder, Runtime};
 
 use crate::__private::Outcome;
 use crate::entry::{self, Ending, MainOptions};
-use crate::exit::{self, Failure, QuietPanics};
-use crate::hooks::{Hook, HookFuture, RuntimeFn};
+use crate::hooks::{Drive, HookFuture, RuntimeFn};
+use crate::points::Hook;
+use crate::runtime::CatchUnwind;
 use crate::testing::{self, TestOptions};
 use crate::App;
-
-/// The runtime an App's async hooks run on, once known.
-#[derive(Default)]
-pub(crate) struct AppRuntime {
-    handle: OnceLock<Handle>,
-    /// The handle is the multi-thread runtime `#[cement::main]` built, with its I/O
-    /// driver: a task on it can pick up the first signal, so no thread need wait for
-    /// one beside the runtime's own (SPEC §6, async start-up).
-    watches_signals: AtomicBool,
-}
-
-impl AppRuntime {
-    /// Takes the runtime current on this thread, if any and if none is set yet.
-    pub(crate) fn capture_current(&self) {
-        if let Ok(handle) = Handle::try_current() {
-            let _ = self.handle.set(handle);
-        }
-    }
-
-    /// The runtime a task that picks up signals can run on, if there is one.
-    // Not on Windows, which starts a thread for each console event itself.
-    #[cfg_attr(windows, allow(dead_code))]
-    pub(crate) fn signal_watcher(&self) -> Option<&Handle> {
-        let handle = self.handle.get()?;
-        self.watches_signals
-            .load(Ordering::Relaxed)
-            .then_some(handle)
-    }
-
-    /// The runtime `#[cement::main]` built for this App.
-    fn set_main(&self, handle: Handle) {
-        let multi_thread = handle.runtime_flavor() == RuntimeFlavor::MultiThread;
-        if self.handle.set(handle).is_ok() {
-            self.watches_signals.store(multi_thread, Ordering::Relaxed);
-        }
-    }
-}
-
-/// Runs an async hook's future to completion from sync code, catching a panic.
-///
-/// On a thread that is not a runtime's, it blocks on the App's runtime (or on a
-/// current-thread runtime of its own when the App has none). A runtime's own thread
-/// cannot block on a runtime, and a thread inside `exit` has lost its thread-locals
-/// (glibc destroys them before atexit handlers run), so there the future is driven
-/// from a scoped thread.
-pub(crate) fn block_on<T: Send>(app: &App, future: HookFuture<'_, T>) -> Result<T, Failure> {
-    let handle = app.runtime().handle.get();
-    let stay = match Handle::try_current() {
-        Ok(_) => false,
-        Err(error) => !error.is_thread_local_destroyed(),
-    };
-    let outcome = if stay {
-        drive(handle, catch_unwind(future))
-    } else {
-        // Only a multi-thread runtime's workers make progress while this thread waits.
-        let handle = handle.filter(|handle| handle.runtime_flavor() == RuntimeFlavor::MultiThread);
-        std::thread::scope(|scope| {
-            scope
-                .spawn(|| drive(handle, catch_unwind(future)))
-                .join()
-                .unwrap_or_else(Err)
-        })
-    };
-    outcome.map_err(|payload| Failure::Panicked(exit::panic_message(&*payload)))
-}
-
-/// Blocks this thread (not a runtime's) on `future`.
-fn drive<F: Future>(handle: Option<&Handle>, future: F) -> F::Output {
-    match handle {
-        Some(handle) => handle.block_on(future),
-        None => current_thread_runtime().block_on(future),
-    }
-}
-
-fn current_thread_runtime() -> Runtime {
-    Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("cement cannot start a tokio runtime")
-}
-
-/// Awaits a hook's future on the caller's runtime: a panic becomes a [`Failure`],
-/// quietly (it is reported in one line).
-pub(crate) async fn catch<T>(future: HookFuture<'_, T>) -> Result<T, Failure> {
-    catch_unwind(future)
-        .await
-        .map_err(|payload| Failure::Panicked(exit::panic_message(&*payload)))
-}
-
-/// A future that catches a panic in `future`'s `poll`, with panics kept quiet on the
-/// polling thread during each poll (the task may move between threads, so nothing is
-/// held across polls).
-fn catch_unwind<F: Future + Unpin>(future: F) -> CatchUnwind<F> {
-    CatchUnwind {
-        future,
-        quiet: true,
-    }
-}
-
-struct CatchUnwind<F> {
-    future: F,
-    /// Whether a panic's own message is kept quiet (a hook's is reported by cement;
-    /// a body's prints as std prints it).
-    quiet: bool,
-}
-
-impl<F: Future + Unpin> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let _quiet = self.quiet.then(QuietPanics::enter);
-        let future = &mut self.future;
-        match panic::catch_unwind(AssertUnwindSafe(|| Pin::new(future).poll(cx))) {
-            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(payload) => Poll::Ready(Err(payload)),
-        }
-    }
-}
 
 impl App {
     /// [`setup`](App::setup) for async code: async hooks are awaited on the caller's
@@ -157,15 +28,17 @@ impl App {
     /// # }
     /// ```
     pub async fn setup_async(&self) {
-        if self.begin_setup() {
-            self.run_hooks_async(Hook::PreSetup).await;
-            self.run_hooks_async(Hook::PostSetup).await;
-        }
+        self.setup_with(Drive::Await).await;
     }
 
     /// [`run`](App::run) for async code: the `pre_run` hooks, `body`, then the
     /// `post_run` hooks; sets the App up first if needed. The body is a future,
-    /// which may borrow the App.
+    /// which may borrow the App. As with `run`, no body starts once a signal arrived
+    /// or close began.
+    ///
+    /// # Panics
+    ///
+    /// If the App was closed by hand before: no body starts once close has begun.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -176,14 +49,10 @@ impl App {
     /// # }
     /// ```
     pub async fn run_async<F: Future>(&self, body: F) -> F::Output {
-        self.setup_async().await;
-        self.run_hooks_async(Hook::PreRun).await;
-        let output = {
-            let _running = self.shutdown().body_running();
-            body.await
-        };
-        self.run_hooks_async(Hook::PostRun).await;
-        output
+        match self.run_with(body, Drive::Await).await {
+            Some(output) => output,
+            None => self.no_body_started(),
+        }
     }
 
     /// [`close`](App::close) for async code: the same sequence, once, with each
@@ -206,17 +75,7 @@ impl App {
     /// # }
     /// ```
     pub async fn close_async(&self) -> i32 {
-        if let Err(code) = self.begin_close(false) {
-            return code;
-        }
-        while let Some((step, work)) = self.next_close_step() {
-            match &work {
-                crate::app::StepWork::Hooks(point, hooks) => hooks.run_async(self, *point).await,
-                crate::app::StepWork::Deferred(slots) => self.run_deferred(slots),
-            }
-            self.close_step_done(step);
-        }
-        self.finish_close()
+        self.close_sequence(false, Drive::Await).await
     }
 
     /// Registers an async hook at run time: [`register_hook`](App::register_hook)'s
@@ -248,14 +107,6 @@ impl App {
         );
         self.register(point, weight, RuntimeFn::Async(Box::new(f)));
     }
-
-    /// Runs the hooks of `point`, awaiting async ones, without holding the table's
-    /// lock.
-    async fn run_hooks_async(&self, point: Hook) {
-        let hooks = self.take_hooks(point);
-        hooks.run_async(self, point).await;
-        self.restore_hooks(point, hooks);
-    }
 }
 
 /// The runtime options of `#[cement::main] async fn`, as `#[tokio::main]` has them.
@@ -281,6 +132,7 @@ pub fn run_async_main<R: Outcome>(
     let runtime = build(runtime_options);
     let app = entry::build_app(&options);
     app.runtime().set_main(runtime.handle().clone());
+    app.lifecycle().drive();
     let ending = runtime.block_on(run_to_close(app, body));
     // Tasks still pending are dropped, as when `#[tokio::main]` returns.
     drop(runtime);
@@ -309,10 +161,10 @@ async fn run_to_close<R: Outcome>(
 ) -> Ending {
     app.setup_async().await;
     let run = CatchUnwind {
-        future: Box::pin(app.run_async(body(&app))),
+        future: Box::pin(app.run_with(body(&app), Drive::Await)),
         quiet: false,
     };
-    let outcome = run.await.map(Outcome::into_outcome);
+    let outcome = run.await.map(|ran| ran.map(Outcome::into_outcome));
     let mut ending = Ending::after_body(&app, outcome);
     ending.closed(&app, app.close_async().await);
     ending

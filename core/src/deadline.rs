@@ -3,75 +3,20 @@
 //! was running.
 
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::exit;
-use crate::hooks::Hook;
-use crate::lock;
-use crate::App;
-
-/// One piece of user code that the close sequence (or any hook point) runs.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Running {
-    /// A declared hook, by its full path.
-    Declared(Hook, &'static str),
-    /// A run-time hook, by registration number and weight.
-    RunTime(Hook, u64, i32),
-    /// An App-scoped deferred cleanup, by registration number (from 1).
-    Deferred(usize),
-}
-
-impl Running {
-    /// The hook point, for a hook; `None` for a deferred cleanup.
-    pub(crate) fn point(self) -> Option<Hook> {
-        match self {
-            Running::Declared(point, _) | Running::RunTime(point, _, _) => Some(point),
-            Running::Deferred(_) => None,
-        }
-    }
-
-    /// What reports call it after the point: a declared hook's path,
-    /// `#3 (run-time, weight 5)`, or `deferred cleanup #2`.
-    pub(crate) fn name(self) -> RunningName {
-        RunningName(self)
-    }
-}
-
-/// [`Running::name`], formatted when shown.
-pub(crate) struct RunningName(Running);
-
-impl fmt::Display for RunningName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Running::Declared(_, path) => f.write_str(path),
-            Running::RunTime(_, number, weight) => {
-                write!(f, "#{number} (run-time, weight {weight})")
-            }
-            Running::Deferred(number) => write!(f, "deferred cleanup #{number}"),
-        }
-    }
-}
-
-/// `pre_close hook app::flush`, `pre_close hook #3 (run-time, weight 5)`,
-/// `deferred cleanup #2`: how reports name it.
-impl fmt::Display for Running {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.point() {
-            Some(point) => write!(f, "{point} hook {}", self.name()),
-            None => write!(f, "{}", self.name()),
-        }
-    }
-}
+use crate::failures::Running;
+use crate::{lock, report};
 
 /// A close deadline and the watchdog that enforces it. Made only where a deadline is
 /// set ([`AppBuilder::close_deadline`](crate::AppBuilder::close_deadline),
 /// `#[cement::main(close_deadline_ms = ..)]`), and the App starts the watchdog
-/// through it: a program that sets no deadline links no watchdog (SPEC §6).
+/// through it: a program that sets no deadline links no watchdog.
 #[derive(Clone, Copy)]
 pub struct CloseDeadline {
     deadline: Duration,
-    watch: fn(&App, Duration),
+    watch: fn(Arc<dyn Watched>, Duration),
 }
 
 impl CloseDeadline {
@@ -85,7 +30,7 @@ impl CloseDeadline {
     }
 
     /// Starts the watchdog for `app`'s close sequence, which has just begun.
-    pub(crate) fn watch(&self, app: &App) {
+    pub(crate) fn watch(&self, app: Arc<dyn Watched>) {
         (self.watch)(app, self.deadline);
     }
 }
@@ -109,28 +54,36 @@ impl Progress {
         *lock(&self.0) = Some(running);
     }
 
-    fn get(&self) -> Option<Running> {
+    pub(crate) fn get(&self) -> Option<Running> {
         *lock(&self.0)
     }
 }
 
+/// What the watchdog asks of the App whose close it watches. It holds no `App`,
+/// so it can never close one by dropping it.
+pub(crate) trait Watched: Send + Sync {
+    /// Waits until the close sequence has finished, at most `timeout`; whether it has.
+    fn wait_closed(&self, timeout: Duration) -> bool;
+    /// The exit code now.
+    fn code(&self) -> i32;
+    /// What runs now.
+    fn running(&self) -> Option<Running>;
+}
+
 /// Starts the watchdog for `app`'s close sequence, which has just begun.
-fn watch_close(app: &App, deadline: Duration) {
-    let app = app.share();
+fn watch_close(app: Arc<dyn Watched>, deadline: Duration) {
     let spawned = crate::signals::spawn(Box::new(move || {
         if app.wait_closed(deadline) {
             return;
         }
-        let code = if app.exit_code() == 0 {
-            1
-        } else {
-            app.exit_code()
+        let code = match app.code() {
+            0 => 1,
+            code => code,
         };
         let running = app
-            .progress()
-            .get()
-            .map_or_else(|| "the close sequence".to_owned(), |r| r.to_string());
-        exit::report_line(&format_args!(
+            .running()
+            .map_or_else(|| "the close sequence".to_owned(), |r| format!("{r}"));
+        report::line(&format_args!(
             "close overran its deadline of {} in {running}; exiting with {code}",
             ShortDuration(deadline)
         ));
@@ -138,7 +91,7 @@ fn watch_close(app: &App, deadline: Duration) {
         crate::signals::exit_at_once(code)
     }));
     if let Err(error) = spawned {
-        exit::report_line(&format_args!("cannot watch the close deadline: {error}"));
+        report::line(&format_args!("cannot watch the close deadline: {error}"));
     }
 }
 

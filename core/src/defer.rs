@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::panic::{self, AssertUnwindSafe};
 
-use crate::exit::{self, Failure, QuietPanics, ReportPanicsAs};
+use crate::report::{self, Failure, QuietPanics, ReportPanicsAs};
 
 type Cleanup<'a> = Box<dyn FnOnce() + 'a>;
 
@@ -328,8 +328,8 @@ impl RunLastFirst {
 
     #[cold]
     fn panicked(&mut self, payload: Box<dyn Any + Send>, number: usize) {
-        let failure = Failure::Panicked(exit::panic_message(&*payload));
-        exit::report(&format_args!("deferred cleanup #{number}"), &failure);
+        let failure = Failure::Panicked(report::panic_message(&*payload));
+        report::report(&format_args!("deferred cleanup #{number}"), &failure);
         if !self.unwinding && self.first_panic.is_none() {
             self.first_panic = Some(payload);
         }
@@ -463,8 +463,8 @@ impl<F: FnOnce()> Drop for Guard<F> {
             return;
         }
         let _quiet = QuietPanics::enter();
-        if let Err(failure) = exit::catch(f) {
-            exit::report(&"guard", &failure);
+        if let Err(failure) = report::catch(f) {
+            report::report(&"guard", &failure);
         }
     }
 }
@@ -497,7 +497,7 @@ mod tests {
     use std::panic::{self, AssertUnwindSafe};
 
     use super::{guard, Defer, DeferHandle, CHUNK, INLINE};
-    use crate::exit;
+    use crate::report;
 
     /// The order in which cleanups ran.
     #[derive(Default)]
@@ -634,7 +634,7 @@ mod tests {
         assert_eq!(log.take(), ["last registered", "first registered"]);
         // The first panic to happen (the later-registered cleanup runs first).
         let payload = result.expect_err("the panic continues after all ran");
-        assert_eq!(exit::panic_message(&*payload), "second boom");
+        assert_eq!(report::panic_message(&*payload), "second boom");
     }
 
     #[test]
@@ -648,7 +648,7 @@ mod tests {
         }));
         // The process is still here, and the body's panic is the one that continued.
         let payload = result.expect_err("the body's panic continues");
-        assert_eq!(exit::panic_message(&*payload), "body failed");
+        assert_eq!(report::panic_message(&*payload), "body failed");
         assert_eq!(log.take(), ["still runs"]);
     }
 
@@ -782,7 +782,7 @@ mod tests {
         assert_eq!(count.get(), MANY);
         let payload = result.expect_err("the first panic continues");
         let first = format!("cleanup {} failed", INLINE + CHUNK + 3);
-        assert_eq!(exit::panic_message(&*payload), first);
+        assert_eq!(report::panic_message(&*payload), first);
     }
 
     #[test]
@@ -803,6 +803,6 @@ mod tests {
             panic!("body failed");
         });
         let payload = result.expect_err("the body's panic continues");
-        assert_eq!(exit::panic_message(&*payload), "body failed");
+        assert_eq!(report::panic_message(&*payload), "body failed");
     }
 }

@@ -1,6 +1,7 @@
-//! What the generated `main` does: run an App from setup to close, then turn how it
-//! ended into the process status of SPEC §3, "Exit paths". `#[cement::test]` shares
-//! [`run_to_close`] (see `testing.rs`); the async form is in `async_rt.rs`.
+//! What the generated `main` does: drive an App from setup to close, then turn how
+//! it ended into the process status (the crate docs' exit-path table).
+//! `#[cement::test]` shares [`run_to_close`] (see `testing.rs`); the async form is in
+//! `async_rt.rs`.
 
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
@@ -9,8 +10,7 @@ use std::time::Duration;
 
 use crate::__private::Outcome;
 use crate::deadline::CloseDeadline;
-use crate::exit;
-use crate::App;
+use crate::{lifecycle, report, App};
 
 /// How a run ended, after close.
 pub(crate) struct Ending {
@@ -26,11 +26,12 @@ pub(crate) struct Ending {
 }
 
 impl Ending {
-    /// How the body ended: an `Err` is reported and, like a panic, makes the code 1
-    /// unless it is already non-zero.
+    /// How the body ended (`Ok(None)`: a signal came before it could start): an
+    /// `Err` is reported and, like a panic, makes the code 1 unless it is already
+    /// non-zero.
     pub(crate) fn after_body(
         app: &App,
-        outcome: Result<Result<(), String>, Box<dyn Any + Send>>,
+        outcome: Result<Option<Result<(), String>>, Box<dyn Any + Send>>,
     ) -> Ending {
         let mut ending = Ending {
             code: 0,
@@ -39,10 +40,10 @@ impl Ending {
             signalled: false,
         };
         match outcome {
-            Ok(Ok(())) => {}
-            Ok(Err(message)) => {
+            Ok(None | Some(Ok(()))) => {}
+            Ok(Some(Err(message))) => {
                 // What std's `Termination` prints for a `main` that returned `Err`.
-                exit::write_line("Error: ", &message);
+                report::write_line("Error: ", &message);
                 ending.returned_err = true;
                 app.fail();
             }
@@ -61,11 +62,17 @@ impl Ending {
     }
 }
 
-/// Setup, the body, close. A body that returns `Err` or panics sets the code to 1
-/// unless it is already non-zero; close runs in every case.
+/// Setup, the body, close, with this thread driving the App: it closes the App when
+/// it comes back, so a signal never closes it beside a setup hook or the body (while
+/// the grace lasts), and a signal that came before the body means no body. A body
+/// that returns `Err` or panics sets the code to 1 unless it is already non-zero;
+/// close runs in every case.
 pub(crate) fn run_to_close<R: Outcome>(app: App, body: impl FnOnce(&App) -> R) -> Ending {
+    app.lifecycle().drive();
     app.setup();
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| app.run(body).into_outcome()));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        app.try_run(body).map(Outcome::into_outcome)
+    }));
     let mut ending = Ending::after_body(&app, outcome);
     ending.closed(&app, app.close());
     ending
@@ -110,20 +117,25 @@ pub fn run_main<R: Outcome>(options: MainOptions, body: impl FnOnce(&App) -> R) 
     status(&options, ending)
 }
 
-/// The process status for how the run ended (SPEC §3, "Exit paths").
+/// The process status for how the run ended (the exit-path table), told to the
+/// lifecycle: a signal during the atexit handlers changes a 0.
 pub(crate) fn status(options: &MainOptions, ending: Ending) -> ExitCode {
     if options.exit_on_close || ending.signalled {
+        lifecycle::main_returns(ending.code);
         return exit_status(ending.code);
     }
     if let Some(payload) = ending.panic {
+        lifecycle::main_returns(101);
         panic::resume_unwind(payload);
     }
     if ending.returned_err {
+        lifecycle::main_returns(1);
         return ExitCode::FAILURE;
     }
     if ending.code != 0 {
-        exit::report_ignored_code(ending.code);
+        report::report_ignored_code(ending.code);
     }
+    lifecycle::main_returns(0);
     ExitCode::SUCCESS
 }
 

@@ -1,18 +1,70 @@
-//! Failure records (SPEC §10): every hook or deferred cleanup of an App that
-//! panicked or returned `Err`, kept in order for [`App::failures`]. They are recorded
-//! where they are reported, in `exit::report_failure`.
+//! What runs ([`Running`]: a hook or deferred cleanup, as reports name it) and what
+//! failed ([`HookFailure`]): every hook or deferred cleanup of an App that panicked
+//! or returned `Err`, kept in order for [`App::failures`](crate::App::failures).
+//! They are recorded where they are reported, in `App::report_failure`.
 
 use std::fmt;
 use std::sync::Mutex;
 
-use crate::deadline::Running;
-use crate::exit::Failure;
-use crate::hooks::Hook;
 use crate::lock;
-use crate::App;
+use crate::points::Hook;
+use crate::report::Failure;
 
-/// A hook or deferred cleanup of an [`App`] that panicked or returned `Err`: what
-/// [`App::failures`] lists.
+/// One piece of user code that the close sequence (or any hook point) runs.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Running {
+    /// A declared hook, by its full path.
+    Declared(Hook, &'static str),
+    /// A run-time hook, by registration number and weight.
+    RunTime(Hook, u64, i32),
+    /// An App-scoped deferred cleanup, by registration number (from 1).
+    Deferred(usize),
+}
+
+impl Running {
+    /// The hook point, for a hook; `None` for a deferred cleanup.
+    pub(crate) fn point(self) -> Option<Hook> {
+        match self {
+            Running::Declared(point, _) | Running::RunTime(point, _, _) => Some(point),
+            Running::Deferred(_) => None,
+        }
+    }
+
+    /// What reports call it after the point: a declared hook's path,
+    /// `#3 (run-time, weight 5)`, or `deferred cleanup #2`.
+    pub(crate) fn name(self) -> RunningName {
+        RunningName(self)
+    }
+}
+
+/// [`Running::name`], formatted when shown.
+pub(crate) struct RunningName(Running);
+
+impl fmt::Display for RunningName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Running::Declared(_, path) => f.write_str(path),
+            Running::RunTime(_, number, weight) => {
+                write!(f, "#{number} (run-time, weight {weight})")
+            }
+            Running::Deferred(number) => write!(f, "deferred cleanup #{number}"),
+        }
+    }
+}
+
+/// `pre_close hook app::flush`, `pre_close hook #3 (run-time, weight 5)`,
+/// `deferred cleanup #2`: how reports name it.
+impl fmt::Display for Running {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.point() {
+            Some(point) => write!(f, "{point} hook {}", self.name()),
+            None => write!(f, "{}", self.name()),
+        }
+    }
+}
+
+/// A hook or deferred cleanup of an [`App`](crate::App) that panicked or returned
+/// `Err`: what [`App::failures`](crate::App::failures) lists.
 ///
 /// Its [`Display`](fmt::Display) is the line cement reports on stderr, without the
 /// `cement: ` in front: `pre_close hook myapp::flush returned an error: disk full`.
@@ -47,13 +99,14 @@ impl HookFailure {
     pub(crate) fn new(running: Running, failure: Failure) -> HookFailure {
         HookFailure {
             point: running.point(),
-            // `format!`, not `to_string`: see `exit::error_chain`.
+            // `format!`, not `to_string`: see `report::error_chain`.
             hook: format!("{}", running.name()),
             failure,
         }
     }
 
-    /// The hook point that failed; `None` for a deferred cleanup ([`App::defer`]).
+    /// The hook point that failed; `None` for a deferred cleanup
+    /// ([`App::defer`](crate::App::defer)).
     ///
     /// ```
     /// let app = cement::App::new("demo");
@@ -69,9 +122,11 @@ impl HookFailure {
     ///
     /// - a declared hook (`#[cleanup]`, `#[cement::hook]`): its full path,
     ///   `crate::module::function`;
-    /// - a run-time hook ([`App::register_hook`]): `#N (run-time, weight W)`, where
+    /// - a run-time hook ([`App::register_hook`](crate::App::register_hook)):
+    ///   `#N (run-time, weight W)`, where
     ///   `N` counts the App's run-time hooks from 1 in registration order;
-    /// - a deferred cleanup ([`App::defer`]): `deferred cleanup #N`, counted from 1
+    /// - a deferred cleanup ([`App::defer`](crate::App::defer)): `deferred cleanup #N`,
+    ///   counted from 1
     ///   in registration order.
     ///
     /// ```
@@ -144,68 +199,8 @@ impl FailureLog {
     pub(crate) fn record(&self, failure: HookFailure) {
         lock(&self.0).push(failure);
     }
-}
 
-impl App {
-    /// Every hook and deferred cleanup of this App that panicked or returned `Err` so
-    /// far, in the order they failed: the failures reported on stderr, as values.
-    ///
-    /// Failures of [`Defer`](crate::Defer) scopes, guards and
-    /// [`atexit`](crate::atexit) handlers belong to no App and are not listed, nor is
-    /// an `Err` returned by `#[cement::main]`'s body (std's `Error: {e:?}` reports it).
-    ///
-    /// For tests, and for a program that decides what its failures mean. A
-    /// `#[cement::main]` program can let a last `post_close` hook (the heaviest) choose the exit
-    /// code (a failure makes it 1; this makes it 75 when only the flush failed):
-    ///
-    /// ```
-    /// use cement::{cleanup, App, Hook};
-    ///
-    /// #[cleanup(pre_close, app = "myapp")]
-    /// fn flush_journal() -> Result<(), String> {
-    ///     Err("journal is read-only".to_owned())
-    /// }
-    ///
-    /// #[cleanup(post_close, weight = 1000, app = "myapp")]
-    /// fn exit_code_from_failures(app: &App) {
-    ///     let failures = app.failures();
-    ///     let only_the_flush = !failures.is_empty()
-    ///         && failures.iter().all(|f| f.hook().ends_with("::flush_journal"));
-    ///     if only_the_flush {
-    ///         app.set_exit_code(75); // EX_TEMPFAIL: try again later
-    ///     }
-    /// }
-    ///
-    /// // What `#[cement::main(label = "myapp", exit_on_close = true)]` runs:
-    /// let app = App::new("myapp");
-    /// app.setup();
-    /// assert_eq!(app.close(), 75);
-    /// ```
-    ///
-    /// A `main` that drives the App itself reads them once close is done:
-    ///
-    /// ```
-    /// use cement::{App, HookFailure};
-    /// use std::process::ExitCode;
-    ///
-    /// fn exit_code(failures: &[HookFailure]) -> ExitCode {
-    ///     match failures {
-    ///         [] => ExitCode::SUCCESS,
-    ///         failures if failures.iter().any(HookFailure::panicked) => ExitCode::from(70),
-    ///         _ => ExitCode::FAILURE,
-    ///     }
-    /// }
-    ///
-    /// fn main() -> ExitCode {
-    ///     let app = App::new("myapp");
-    ///     app.defer(|| println!("cleaned up"));
-    ///     app.setup();
-    ///     app.run(|_app| println!("working"));
-    ///     app.close();
-    ///     exit_code(&app.failures())
-    /// }
-    /// ```
-    pub fn failures(&self) -> Vec<HookFailure> {
-        lock(&self.failure_log().0).clone()
+    pub(crate) fn all(&self) -> Vec<HookFailure> {
+        lock(&self.0).clone()
     }
 }

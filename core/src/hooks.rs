@@ -1,96 +1,20 @@
 //! Hook points, the per-App hook table, and the one ordering rule.
 //!
-//! Order at one hook point (SPEC §3): ascending weight; at equal weight, declared
+//! Order at one hook point: ascending weight; at equal weight, declared
 //! hooks first, ordered by their full path, then run-time hooks in registration
 //! order. Declared hooks are sorted once when they are collected; run-time hooks are
 //! kept in per-weight buckets as they are registered, so running a point is a merge
 //! walk and never a sort.
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::deadline::Running;
-use crate::exit::{self, Failure};
-use crate::signals::Signal;
+use crate::failures::Running;
+use crate::points::Hook;
+use crate::report::{self, Failure};
+use crate::signal::Signal;
 use crate::App;
-
-/// The points in an [`App`]'s life where hooks run.
-///
-/// ```
-/// use cement::{App, Hook};
-///
-/// let app = App::new("demo");
-/// app.register_hook(Hook::PreClose, 0, |_app: &App| println!("closing"));
-/// assert_eq!(Hook::PreClose.name(), "pre_close");
-/// app.close();
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Hook {
-    /// First thing in [`App::setup`].
-    PreSetup,
-    /// Last thing in [`App::setup`].
-    PostSetup,
-    /// In [`App::run`], before the body.
-    PreRun,
-    /// In [`App::run`], after the body returned (not reached if it panicked).
-    PostRun,
-    /// Step 1 of [`App::close`].
-    PreClose,
-    /// Step 3 of [`App::close`], after the App's deferred cleanups.
-    PostClose,
-    /// When a caught signal arrives (or [`App::deliver_signal`]), before shutdown is
-    /// requested and before the close sequence. The exit code is already 128 + the
-    /// signal's number (unless a non-zero code was set); a hook may set another.
-    Signal,
-}
-
-impl Hook {
-    /// Every hook point, in lifecycle order.
-    ///
-    /// ```
-    /// let names: Vec<&str> = cement::Hook::ALL.iter().map(|hook| hook.name()).collect();
-    /// assert_eq!(names[0], "pre_setup");
-    /// assert_eq!(names[6], "signal");
-    /// ```
-    pub const ALL: [Hook; 7] = [
-        Hook::PreSetup,
-        Hook::PostSetup,
-        Hook::PreRun,
-        Hook::PostRun,
-        Hook::PreClose,
-        Hook::PostClose,
-        Hook::Signal,
-    ];
-
-    /// The name used in attributes and reports: `pre_setup`, ..., `signal`.
-    ///
-    /// ```
-    /// assert_eq!(cement::Hook::PostClose.name(), "post_close");
-    /// ```
-    pub const fn name(self) -> &'static str {
-        match self {
-            Hook::PreSetup => "pre_setup",
-            Hook::PostSetup => "post_setup",
-            Hook::PreRun => "pre_run",
-            Hook::PostRun => "post_run",
-            Hook::PreClose => "pre_close",
-            Hook::PostClose => "post_close",
-            Hook::Signal => "signal",
-        }
-    }
-
-    const fn index(self) -> usize {
-        self as usize
-    }
-}
-
-impl fmt::Display for Hook {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// What a declared hook's generated wrapper calls: the hook itself, with its result
 /// turned into `Err(message)`. Signal hooks receive `Some(signal)`.
@@ -199,7 +123,7 @@ impl DeclaredHook {
 
 inventory::collect!(DeclaredHook);
 
-/// Adds `hook` to the declared hooks of one point in SPEC order: by weight, then
+/// Adds `hook` to the declared hooks of one point in order: by weight, then
 /// path, then where the attribute is, so the order never depends on the order they
 /// were linked in. (An insertion, not a sort: a program declares a few hooks, and a
 /// sort's code would be most of what this crate adds to a binary's size.)
@@ -236,7 +160,7 @@ pub(crate) struct RuntimeHook {
 /// The hooks of one point.
 #[derive(Default)]
 struct PointHooks {
-    /// In SPEC order (see [`insert_declared`]).
+    /// In order (see [`insert_declared`]).
     declared: Vec<&'static DeclaredHook>,
     runtime: Buckets,
 }
@@ -324,7 +248,7 @@ pub(crate) enum Next<'a> {
 }
 
 impl PointRun {
-    /// The next hook in SPEC order, moving the cursor past it before it runs, so
+    /// The next hook in order, moving the cursor past it before it runs, so
     /// that a walk resumed from inside a hook (a close hook calling
     /// `std::process::exit`) skips none and runs none twice.
     fn next(&self) -> Option<Next<'_>> {
@@ -354,51 +278,73 @@ impl PointRun {
         }
     }
 
-    /// Runs every hook not run yet, in SPEC order; a failing hook is reported and the
-    /// rest run. Async hooks are driven to completion on this thread (see
-    /// `async_rt::block_on`). Called again from inside one of them on the same
-    /// thread, it runs the rest from there.
-    pub(crate) fn run(&self, app: &App, point: Hook, signal: Option<Signal>) {
-        let _quiet = exit::QuietPanics::enter();
-        while let Some(next) = self.next() {
-            match next {
-                Next::Declared(hook) => run_declared(app, point, hook, signal),
-                Next::RunTime(hook, weight) => {
-                    run_runtime(app, Running::RunTime(point, hook.number, weight), &hook.f);
-                }
-            }
-        }
-    }
-
-    /// [`run`](PointRun::run) for async code: each async hook is awaited before the
-    /// next starts, on the caller's runtime.
-    #[cfg(feature = "tokio")]
-    pub(crate) async fn run_async(&self, app: &App, point: Hook) {
+    /// Runs every hook not run yet, in order; a failing hook is reported and the rest
+    /// run. Sync and async callers share it: `drive` says whether async hooks are
+    /// awaited on the caller's runtime or driven to completion on this thread (see
+    /// `async_rt::block_on`); a sync caller runs the whole future with [`ready`].
+    /// Called again from inside one of them on the same thread, it runs the rest
+    /// from there.
+    pub(crate) async fn run(&self, app: &App, point: Hook, signal: Option<Signal>, drive: Drive) {
         while let Some(next) = self.next() {
             let (running, failure) = match next {
                 Next::Declared(hook) => {
                     let running = Running::Declared(point, hook.path);
                     app.track(running);
                     let outcome = match hook.run {
-                        DeclaredRun::Sync(run) => exit::catch_quietly(|| run(app, None)),
-                        DeclaredRun::Async(run) => crate::async_rt::catch(run(app)).await,
+                        DeclaredRun::Sync(run) => report::catch_quietly(|| run(app, signal)),
+                        DeclaredRun::Async(run) => drive.run(app, run(app)).await,
                     };
                     (running, failure_of(outcome))
                 }
                 Next::RunTime(hook, weight) => {
                     let running = Running::RunTime(point, hook.number, weight);
-                    app.track(running);
-                    let outcome = match &hook.f {
-                        RuntimeFn::Sync(f) => exit::catch_quietly(|| f(app)),
-                        RuntimeFn::Async(f) => crate::async_rt::catch(f(app)).await,
-                    };
-                    (running, outcome.err())
+                    run_runtime(app, running, &hook.f, drive).await;
+                    continue;
                 }
             };
             if let Some(failure) = failure {
-                exit::report_failure(app, running, &failure);
+                app.report_failure(running, &failure);
             }
         }
+    }
+}
+
+/// How the one hook runner and close driver run an async hook.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Drive {
+    /// Awaited on the caller's runtime (`setup_async`, `close_async`, ...).
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    Await,
+    /// Driven to completion on this thread, for sync callers: nothing is awaited
+    /// that can be pending, so [`ready`] finishes the whole run in one poll.
+    Block,
+}
+
+impl Drive {
+    /// Runs an async hook's future, catching a panic.
+    async fn run<T: Send>(self, app: &App, future: HookFuture<'_, T>) -> Result<T, Failure> {
+        match self {
+            Drive::Await => crate::runtime::catch(future).await,
+            Drive::Block => crate::runtime::block_on(app.runtime(), future),
+        }
+    }
+}
+
+/// Runs a future that never waits (one made with [`Drive::Block`]) to its end on
+/// this thread: sync callers of the runner and the close driver.
+pub(crate) fn ready<F: Future>(future: F) -> F::Output {
+    struct NoWake;
+    impl std::task::Wake for NoWake {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    let waker = std::task::Waker::from(std::sync::Arc::new(NoWake));
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(&waker))
+    {
+        std::task::Poll::Ready(output) => output,
+        std::task::Poll::Pending => unreachable!("a blocking run never waits"),
     }
 }
 
@@ -411,28 +357,15 @@ fn failure_of(outcome: Result<Result<(), String>, Failure>) -> Option<Failure> {
     }
 }
 
-/// Runs one run-time hook to completion on this thread; a panic is reported and
-/// makes the code 1. The caller keeps panics quiet ([`exit::QuietPanics`]).
-pub(crate) fn run_runtime(app: &App, running: Running, f: &RuntimeFn) {
+/// Runs one run-time hook; a failure is reported and makes the code 1.
+pub(crate) async fn run_runtime(app: &App, running: Running, f: &RuntimeFn, drive: Drive) {
     app.track(running);
     let outcome = match f {
-        RuntimeFn::Sync(f) => exit::catch(|| f(app)),
-        RuntimeFn::Async(f) => crate::async_rt::block_on(app, f(app)),
+        RuntimeFn::Sync(f) => report::catch_quietly(|| f(app)),
+        RuntimeFn::Async(f) => drive.run(app, f(app)).await,
     };
     if let Err(failure) = outcome {
-        exit::report_failure(app, running, &failure);
-    }
-}
-
-fn run_declared(app: &App, point: Hook, hook: &DeclaredHook, signal: Option<Signal>) {
-    let running = Running::Declared(point, hook.path);
-    app.track(running);
-    let outcome = match hook.run {
-        DeclaredRun::Sync(run) => exit::catch(|| run(app, signal)),
-        DeclaredRun::Async(run) => crate::async_rt::block_on(app, run(app)),
-    };
-    if let Some(failure) = failure_of(outcome) {
-        exit::report_failure(app, running, &failure);
+        app.report_failure(running, &failure);
     }
 }
 

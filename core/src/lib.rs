@@ -1,25 +1,42 @@
 //! The runtime behind [`cement`](https://docs.rs/cement): the App, its hooks and close
 //! sequence, signals, `Defer` and `atexit`. Depend on `cement`, which re-exports all
 //! of it beside the attribute macros and documents it; this crate is split out only
-//! so that it compiles while the macros do (SPEC §6, build cost).
+//! so that it compiles while the macros do (a smaller build).
+//!
+//! Its modules, leaves first: the [`Signal`] and [`Hook`] types, failure reports,
+//! tracing, shutdown requests; then the lifecycle state machine; then the App (the
+//! one two-way dependency: hooks take `&App`); then signals, the close deadline,
+//! atexit; then the generated `main` and test mode.
 
 #![warn(missing_docs)]
 
+// Leaves.
+mod failures;
+mod points;
+mod report;
+mod shutdown;
+mod signal;
+mod trace;
+
+// The state machine every path asks.
+mod lifecycle;
+
+// The App and what it drives.
 mod app;
-#[cfg_attr(feature = "tokio", path = "async_rt.rs")]
-#[cfg_attr(not(feature = "tokio"), path = "async_rt_off.rs")]
-mod async_rt;
 pub mod atexit;
 mod deadline;
 mod defer;
-mod entry;
-mod exit;
-mod failures;
 mod hooks;
-mod shutdown;
+#[cfg_attr(feature = "tokio", path = "runtime.rs")]
+#[cfg_attr(not(feature = "tokio"), path = "runtime_off.rs")]
+mod runtime;
 mod signals;
+
+// What generated code runs.
+#[cfg(feature = "tokio")]
+mod async_rt;
+mod entry;
 mod testing;
-mod trace;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -28,9 +45,10 @@ pub mod __private;
 pub use app::{App, AppBuilder, Deferred};
 pub use defer::{guard, Defer, DeferHandle, Guard};
 pub use failures::HookFailure;
-pub use hooks::{Hook, HookFuture};
+pub use hooks::HookFuture;
+pub use points::Hook;
 pub use shutdown::{ShutdownRequested, ShutdownToken};
-pub use signals::Signal;
+pub use signal::Signal;
 
 /// Locks, ignoring poison: cement never runs user code under its own locks, so a
 /// poisoned lock holds consistent data. Out of line, so each lock is one call rather

@@ -16,7 +16,7 @@ pub use crate::testing::{run_test, TestOptions};
 pub use crate::async_rt::{run_async_main, run_async_test, BodyFuture, RuntimeOptions};
 #[cfg(feature = "tokio")]
 pub use crate::hooks::HookFuture;
-use crate::{exit, Signal};
+use crate::{report, Signal};
 
 /// Runs the console control handler routine as Windows would on a thread of its own,
 /// for `event` (`CTRL_CLOSE_EVENT`, ...): for tests of the events that cannot be sent
@@ -157,14 +157,14 @@ impl BoxedError for Box<dyn Error + Send + Sync> {
 impl DynErrorKind {
     /// The boxed error's `Display` and `source()` chain.
     pub fn report_message<E: BoxedError>(self, error: &E) -> String {
-        exit::error_chain(error.as_error())
+        report::error_chain(error.as_error())
     }
 }
 
 impl ErrorChainKind {
     /// The error's `Display` and `source()` chain.
     pub fn report_message<E: Error>(self, error: &E) -> String {
-        exit::error_chain(error)
+        report::error_chain(error)
     }
 }
 

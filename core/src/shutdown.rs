@@ -1,56 +1,32 @@
-//! Shutdown requests (SPEC §7): the body is asked to stop, and close waits for it.
+//! Shutdown requests: the request itself, the [`ShutdownToken`] threads and tasks
+//! hold, and the [`ShutdownRequested`] future, tied to no runtime.
 //!
 //! Rust cannot interrupt a thread the way Cement raises an exception in Python's main
-//! thread, so a caught signal *asks*: [`App::request_shutdown`] sets a flag, wakes
-//! every blocking waiter and every [`ShutdownRequested`] future. A body that has asked
-//! for its shutdown state (it "cooperates") is given the grace to return; close then
-//! runs on the thread that ran it, as on any return. A body that never asked is closed
-//! at once from the signal-watching thread, as before.
-//!
-//! This file also holds the whole signal path ([`on_caught_signal`]), the one entry
-//! through which the platform's signal code reaches an App, and the bookkeeping that
-//! decides which thread ends the process, so that two threads never race to `exit`.
+//! thread, so a caught signal *asks*: the request sets a flag and wakes every
+//! blocking waiter and every pending future. Which body cooperates and what a signal
+//! does with it is the App's (`app/shutdown.rs`) and its lifecycle's to decide.
 
-use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use crate::exit;
-use crate::hooks::Hook;
 use crate::lock;
-use crate::signals::Signal;
-use crate::App;
 
 /// The grace a cooperating body gets to return after a caught signal, unless the
 /// builder or `shutdown_grace_ms` says otherwise.
 pub(crate) const DEFAULT_GRACE: Duration = Duration::from_secs(10);
 
-/// An App's shutdown state. Tokens and futures share [`Requests`] (and so never keep
-/// the App itself alive); the body bookkeeping is the App's alone.
+/// An App's shutdown state. Tokens and futures share [`Requests`], and so never keep
+/// the App itself alive.
 pub(crate) struct Shutdown {
     requests: Arc<Requests>,
     /// Whether anything asked this App for its shutdown state.
     cooperating: AtomicBool,
     grace: Duration,
-    bodies: Mutex<Bodies>,
-    body_returned: Condvar,
-}
-
-/// Who is in [`App::run`], and whether the signal path has taken the end of the
-/// process over.
-#[derive(Default)]
-struct Bodies {
-    /// Bodies running in [`App::run`] now.
-    running: usize,
-    /// The signal-watching thread closes the App and ends the process: every other
-    /// thread that reaches the end of `run` or `close` waits for that instead of
-    /// going on (a `main` returning would race it to `exit`).
-    ended_by_signal_path: bool,
 }
 
 /// The request itself, shared with tokens and futures.
@@ -68,11 +44,6 @@ struct Waiters {
     wakers: Vec<(u64, Waker)>,
 }
 
-thread_local! {
-    /// This thread runs the signal path: it must never wait for the process to end.
-    static ON_SIGNAL_PATH: Cell<bool> = const { Cell::new(false) };
-}
-
 impl Shutdown {
     pub(crate) fn new(grace: Duration) -> Shutdown {
         Shutdown {
@@ -83,8 +54,6 @@ impl Shutdown {
             }),
             cooperating: AtomicBool::new(false),
             grace,
-            bodies: Mutex::default(),
-            body_returned: Condvar::new(),
         }
     }
 
@@ -93,60 +62,38 @@ impl Shutdown {
     }
 
     /// Something asked for the shutdown state: the body cooperates. A flag set once,
-    /// so [`App::is_shutdown_requested`] stays lock-free. `SeqCst`, paired with the
-    /// signal path's request-then-check, so that either the signal path sees the body
-    /// cooperate or the body sees the request.
+    /// so [`is_requested`](Shutdown::is_requested) stays lock-free. `SeqCst`, paired
+    /// with the signal path's request-then-check, so that either the signal path sees
+    /// the body cooperate or the body sees the request.
     #[inline]
-    fn cooperate(&self) {
+    pub(crate) fn cooperate(&self) {
         if !self.cooperating.load(Ordering::Relaxed) {
             self.cooperating.store(true, Ordering::SeqCst);
         }
     }
 
-    /// A body enters [`App::run`]; it has left when the guard drops (it returned, or
-    /// it is unwinding).
-    pub(crate) fn body_running(&self) -> BodyRunning<'_> {
-        lock(&self.bodies).running += 1;
-        BodyRunning(self)
+    /// Whether the body asked for its shutdown state; `SeqCst`, after the request.
+    pub(crate) fn is_cooperating(&self) -> bool {
+        self.cooperating.load(Ordering::SeqCst)
     }
 
-    /// A body left [`App::run`]. If the signal path has taken the end of the process
-    /// over, this thread waits for it instead of going on.
-    fn body_returned(&self) {
-        let mut bodies = lock(&self.bodies);
-        bodies.running -= 1;
-        let ended = bodies.ended_by_signal_path;
-        drop(bodies);
-        self.body_returned.notify_all();
-        if ended {
-            wait_for_the_process_to_end();
+    pub(crate) fn request(&self) {
+        self.requests.request();
+    }
+
+    #[inline]
+    pub(crate) fn is_requested(&self) -> bool {
+        self.requests.is_requested()
+    }
+
+    pub(crate) fn wait(&self, timeout: Option<Duration>) -> bool {
+        self.requests.wait(timeout)
+    }
+
+    pub(crate) fn token(&self) -> ShutdownToken {
+        ShutdownToken {
+            requests: Arc::clone(&self.requests),
         }
-    }
-
-    /// Called where `close` returns: if the signal path ends the process, this thread
-    /// (not the one running the signal path) waits for it instead of going on.
-    pub(crate) fn wait_if_ended_by_signal_path(&self) {
-        if lock(&self.bodies).ended_by_signal_path && !ON_SIGNAL_PATH.with(Cell::get) {
-            wait_for_the_process_to_end();
-        }
-    }
-}
-
-/// A body in [`App::run`]; see [`Shutdown::body_running`].
-pub(crate) struct BodyRunning<'a>(&'a Shutdown);
-
-impl Drop for BodyRunning<'_> {
-    fn drop(&mut self) {
-        self.0.body_returned();
-    }
-}
-
-/// Blocks this thread for good: another thread is ending the process. A sleep, not
-/// `std::thread::park`, which would build the thread's handle and bring std's thread
-/// machinery into every binary.
-fn wait_for_the_process_to_end() -> ! {
-    loop {
-        std::thread::sleep(Duration::from_secs(u64::MAX));
     }
 }
 
@@ -187,187 +134,9 @@ impl Requests {
     }
 }
 
-impl App {
-    /// Asks the body to stop: [`is_shutdown_requested`](App::is_shutdown_requested)
-    /// turns true, [`wait_for_shutdown`](App::wait_for_shutdown) returns and
-    /// [`shutdown_requested`](App::shutdown_requested) futures resolve. Idempotent;
-    /// the exit code is unchanged and nothing closes: the body returns and close runs
-    /// as on any return. A caught signal calls this after its `signal` hooks.
-    ///
-    /// ```
-    /// let app = cement::App::new("demo");
-    /// let token = app.shutdown_token();
-    /// app.request_shutdown();
-    /// assert!(token.is_requested());
-    /// assert_eq!(app.exit_code(), 0);
-    /// ```
-    pub fn request_shutdown(&self) {
-        self.shutdown().requests.request();
-    }
-
-    /// Whether shutdown was requested: one atomic load, for loops.
-    ///
-    /// Calling it marks the body as cooperating: on a caught signal, close then waits
-    /// (up to the grace) for the body to return instead of running beside it.
-    ///
-    /// ```
-    /// let app = cement::App::new("worker");
-    /// app.run(|app| {
-    ///     let mut batches = 0;
-    ///     while !app.is_shutdown_requested() {
-    ///         batches += 1; // one unit of work
-    ///         if batches == 3 {
-    ///             app.request_shutdown(); // what a caught signal does
-    ///         }
-    ///     }
-    ///     assert_eq!(batches, 3);
-    /// });
-    /// app.close();
-    /// ```
-    #[inline]
-    pub fn is_shutdown_requested(&self) -> bool {
-        let shutdown = self.shutdown();
-        shutdown.cooperate();
-        shutdown.requests.is_requested()
-    }
-
-    /// Blocks until shutdown is requested (`true`) or `timeout` passes (`false`);
-    /// `None` waits as long as it takes. Marks the body as cooperating.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    ///
-    /// let app = cement::App::new("demo");
-    /// assert!(!app.wait_for_shutdown(Some(Duration::from_millis(1))));
-    /// app.request_shutdown();
-    /// assert!(app.wait_for_shutdown(None));
-    /// ```
-    pub fn wait_for_shutdown(&self, timeout: Option<Duration>) -> bool {
-        self.shutdown().cooperate();
-        self.shutdown().requests.wait(timeout)
-    }
-
-    /// A future that resolves once shutdown is requested. It is tied to no runtime
-    /// (tokio, smol or a hand-made executor all poll it) and holds no borrow of the
-    /// App: it is what a server's graceful shutdown takes. Marks the body as
-    /// cooperating.
-    ///
-    /// ```
-    /// # fn block_on(future: impl std::future::Future<Output = ()>) {
-    /// #     use std::task::{Context, Poll, Wake, Waker};
-    /// #     struct Unpark(std::thread::Thread);
-    /// #     impl Wake for Unpark { fn wake(self: std::sync::Arc<Self>) { self.0.unpark() } }
-    /// #     let waker = Waker::from(std::sync::Arc::new(Unpark(std::thread::current())));
-    /// #     let mut future = std::pin::pin!(future);
-    /// #     while future.as_mut().poll(&mut Context::from_waker(&waker)).is_pending() {
-    /// #         std::thread::park();
-    /// #     }
-    /// # }
-    /// let app = cement::App::new("server");
-    /// let stop = app.shutdown_requested();
-    /// let token = app.shutdown_token();
-    /// std::thread::spawn(move || token.request());
-    /// block_on(stop); // with tokio: `axum::serve(..).with_graceful_shutdown(stop)`
-    /// ```
-    pub fn shutdown_requested(&self) -> ShutdownRequested {
-        self.shutdown_token().requested()
-    }
-
-    /// A handle to this App's shutdown state for threads and tasks: cheap to clone,
-    /// `'static`, and it does not keep the App alive. Marks the body as cooperating.
-    ///
-    /// ```
-    /// let app = cement::App::new("demo");
-    /// let token = app.shutdown_token();
-    /// let worker = std::thread::spawn({
-    ///     let token = token.clone();
-    ///     move || {
-    ///         let mut rounds = 0;
-    ///         while !token.wait(Some(std::time::Duration::from_millis(10))) {
-    ///             rounds += 1;
-    ///         }
-    ///         rounds
-    ///     }
-    /// });
-    /// app.request_shutdown();
-    /// worker.join().unwrap();
-    /// assert!(token.is_requested());
-    /// ```
-    pub fn shutdown_token(&self) -> ShutdownToken {
-        self.shutdown().cooperate();
-        ShutdownToken {
-            requests: Arc::clone(&self.shutdown().requests),
-        }
-    }
-
-    /// What a caught `signal` does before close, on the calling thread and without
-    /// the OS, for tests: 1. the exit code becomes 128 + the signal's number unless a
-    /// non-zero code is set; 2. the `signal` hooks run; 3. shutdown is requested.
-    /// It never closes the App or ends the process: close follows when the body
-    /// returns (in a `#[cement::test]`, the test's close).
-    ///
-    /// ```
-    /// use cement::{App, Hook, Signal};
-    ///
-    /// let app = App::new("demo");
-    /// app.register_hook(Hook::Signal, 0, |app: &App| {
-    ///     println!("got {}", app.received_signal().unwrap());
-    /// });
-    /// app.setup();
-    /// app.run(|app| {
-    ///     app.deliver_signal(Signal::TERM);
-    ///     assert!(app.is_shutdown_requested());
-    /// });
-    /// assert_eq!(app.close(), 143);
-    /// ```
-    pub fn deliver_signal(&self, signal: Signal) {
-        self.set_received_signal(signal);
-        // Set before any user code runs, so a close that another thread starts
-        // meanwhile (a body woken by a signal hook, returning) ends with it too.
-        self.set_code_unless_set(signal.exit_code());
-        self.run_hooks(Hook::Signal, Some(signal));
-        self.request_shutdown();
-    }
-}
-
-/// The signal path of SPEC §7 for a signal the OS delivered, on the thread that
-/// watches for signals: steps 1 to 3 ([`App::deliver_signal`]), then close, now or
-/// once a cooperating body has returned.
-///
-/// Returns the code to end the process with when this thread must end it; `None`
-/// when the body returned within its grace, so that its thread closes the App and
-/// ends the process as on any return (`main`'s destructors and atexit handlers run).
-///
-/// `budget`, where the OS ends the process on its own after a while, caps the grace.
-pub(crate) fn on_caught_signal(app: &App, signal: Signal, budget: Option<Duration>) -> Option<i32> {
-    ON_SIGNAL_PATH.with(|on| on.set(true));
-    app.deliver_signal(signal);
-    let shutdown = app.shutdown();
-    let mut bodies = lock(&shutdown.bodies);
-    // SeqCst, after the request's SeqCst swap: see `Shutdown::cooperate`.
-    if bodies.running > 0 && shutdown.cooperating.load(Ordering::SeqCst) {
-        let grace = budget.map_or(shutdown.grace, |budget| budget.min(shutdown.grace));
-        bodies = shutdown
-            .body_returned
-            .wait_timeout_while(bodies, grace, |bodies| bodies.running > 0)
-            .unwrap_or_else(PoisonError::into_inner)
-            .0;
-        if bodies.running == 0 {
-            return None;
-        }
-        exit::report_line(&format_args!(
-            "the body did not return within the shutdown grace of {} after {signal}; \
-             closing now",
-            crate::deadline::ShortDuration(grace)
-        ));
-    }
-    bodies.ended_by_signal_path = true;
-    drop(bodies);
-    Some(app.close())
-}
-
-/// A handle to an App's shutdown state, from [`App::shutdown_token`]: `Clone + Send +
-/// Sync + 'static`, for threads and tasks. It does not keep the App alive.
+/// A handle to an App's shutdown state, from
+/// [`App::shutdown_token`](crate::App::shutdown_token): `Clone + Send + Sync +
+/// 'static`, for threads and tasks. It does not keep the App alive.
 ///
 /// ```
 /// let app = cement::App::new("demo");
@@ -405,7 +174,7 @@ impl ShutdownToken {
     }
 
     /// A future that resolves once shutdown is requested; see
-    /// [`App::shutdown_requested`].
+    /// [`App::shutdown_requested`](crate::App::shutdown_requested).
     ///
     /// ```
     /// let token = cement::App::new("demo").shutdown_token();
@@ -420,7 +189,8 @@ impl ShutdownToken {
         }
     }
 
-    /// Asks the body to stop, as [`App::request_shutdown`] does.
+    /// Asks the body to stop, as [`App::request_shutdown`](crate::App::request_shutdown)
+    /// does.
     ///
     /// ```
     /// let app = cement::App::new("demo");
@@ -441,7 +211,8 @@ impl fmt::Debug for ShutdownToken {
 }
 
 /// A future that resolves once an App's shutdown is requested, from
-/// [`App::shutdown_requested`] or [`ShutdownToken::requested`].
+/// [`App::shutdown_requested`](crate::App::shutdown_requested) or
+/// [`ShutdownToken::requested`].
 ///
 /// It needs no particular runtime: it keeps its task's waker and wakes it when the
 /// request comes. `Send`, `Unpin` and `'static`.
@@ -527,7 +298,7 @@ mod tests {
     use std::thread;
     use std::time::Duration;
 
-    use crate::App;
+    use super::{Shutdown, DEFAULT_GRACE};
 
     /// A hand-made `block_on`: polls on this thread, parks until woken.
     fn block_on<F: Future + Unpin>(mut future: F) -> F::Output {
@@ -549,42 +320,33 @@ mod tests {
 
     #[test]
     fn the_future_resolves_under_a_hand_made_block_on_when_another_thread_requests() {
-        let app = App::new("future");
-        let stop = app.shutdown_requested();
-        let token = app.shutdown_token();
+        let shutdown = Shutdown::new(DEFAULT_GRACE);
+        let stop = shutdown.token().requested();
+        let token = shutdown.token();
         let requester = thread::spawn(move || token.request());
         block_on(stop);
         requester.join().unwrap();
-        assert!(app.is_shutdown_requested());
+        assert!(shutdown.is_requested());
     }
 
     #[test]
     fn a_future_made_after_the_request_is_ready_at_once() {
-        let app = App::new("late-future");
-        app.request_shutdown();
-        block_on(app.shutdown_requested());
+        let shutdown = Shutdown::new(DEFAULT_GRACE);
+        shutdown.request();
+        block_on(shutdown.token().requested());
     }
 
     #[test]
     fn a_dropped_pending_future_leaves_no_waker_behind() {
-        let app = App::new("dropped-future");
-        let mut stop = app.shutdown_requested();
+        let shutdown = Shutdown::new(DEFAULT_GRACE);
+        let mut stop = shutdown.token().requested();
         let waker = Waker::from(Arc::new(Noop));
         let pending = Pin::new(&mut stop).poll(&mut Context::from_waker(&waker));
         assert!(pending.is_pending());
-        assert_eq!(
-            app.shutdown().requests.waiters.lock().unwrap().wakers.len(),
-            1
-        );
+        let wakers = || shutdown.requests.waiters.lock().unwrap().wakers.len();
+        assert_eq!(wakers(), 1);
         drop(stop);
-        assert!(app
-            .shutdown()
-            .requests
-            .waiters
-            .lock()
-            .unwrap()
-            .wakers
-            .is_empty());
+        assert_eq!(wakers(), 0);
     }
 
     struct Noop;
@@ -594,8 +356,7 @@ mod tests {
 
     #[test]
     fn a_cloned_token_sees_a_request_made_on_another_thread() {
-        let app = App::new("token");
-        let token = app.shutdown_token();
+        let token = Shutdown::new(DEFAULT_GRACE).token();
         let clone = token.clone();
         let waiter = thread::spawn(move || clone.wait(None));
         let requester = {
@@ -608,39 +369,9 @@ mod tests {
     }
 
     #[test]
-    fn wait_for_shutdown_times_out_without_a_request() {
-        let app = App::new("timeout");
-        assert!(!app.wait_for_shutdown(Some(Duration::from_millis(20))));
-        assert!(!app.is_shutdown_requested());
-    }
-
-    #[test]
-    fn asking_for_the_shutdown_state_marks_the_body_as_cooperating() {
-        let app = App::new("cooperating");
-        app.request_shutdown();
-        assert!(!app
-            .shutdown()
-            .cooperating
-            .load(std::sync::atomic::Ordering::SeqCst));
-        assert!(app.is_shutdown_requested());
-        assert!(app
-            .shutdown()
-            .cooperating
-            .load(std::sync::atomic::Ordering::SeqCst));
-    }
-
-    #[test]
-    fn request_shutdown_leaves_the_code_alone_and_deliver_signal_sets_it() {
-        let app = App::new("deliver");
-        app.request_shutdown();
-        assert_eq!(app.exit_code(), 0);
-        let app = App::new("deliver-2");
-        app.deliver_signal(crate::Signal::INT);
-        let code = crate::Signal::INT.exit_code(); // 130, or 0xC000013A on Windows
-        assert_eq!((app.exit_code(), app.is_shutdown_requested()), (code, true));
-        let app = App::new("deliver-3");
-        app.set_exit_code(4);
-        app.deliver_signal(crate::Signal::TERM);
-        assert_eq!(app.close(), 4);
+    fn waiting_times_out_without_a_request() {
+        let shutdown = Shutdown::new(DEFAULT_GRACE);
+        assert!(!shutdown.wait(Some(Duration::from_millis(20))));
+        assert!(!shutdown.is_requested());
     }
 }

@@ -1,4 +1,4 @@
-//! The `tracing` feature (SPEC §10), and the only place that knows about it: setup,
+//! The `tracing` feature, and the only place that knows about it: setup,
 //! run and close are spans (`cement.setup`, `cement.run`, `cement.close`, with the
 //! App's label), each hook or deferred cleanup an event at `debug` as it starts, each
 //! failure an `error` event with the fields `point`, `hook` and `error` (and
@@ -11,82 +11,64 @@
 
 use std::fmt::Display;
 
-use crate::deadline::Running;
-use crate::exit::Failure;
-use crate::hooks::Hook;
-use crate::App;
+use crate::points::Hook;
 
-pub(crate) use imp::{close_span, failure, process_ending, run_span, running, setup_span};
+pub(crate) use imp::{failure, in_span, running};
+
+/// The spans cement opens: `cement.setup`, `cement.run`, `cement.close`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Span {
+    Setup,
+    Run,
+    Close,
+}
 
 #[cfg(feature = "tracing")]
 mod imp {
     use std::panic::{self, AssertUnwindSafe};
-    use std::sync::atomic::{AtomicBool, Ordering};
 
-    use super::{App, Display, Failure, Hook, Running};
-    use tracing::span::{EnteredSpan, Span};
+    use std::future::Future;
 
-    /// Set once the process is ending.
-    static PROCESS_ENDING: AtomicBool = AtomicBool::new(false);
+    use super::{Display, Hook};
+    use tracing::{Instrument, Span};
 
-    /// The process is ending: cement's atexit trampoline runs (it closes the live
-    /// Apps, then runs the handlers). libc's `exit` has destroyed the exiting
-    /// thread's thread-locals before that, and subscribers need them.
-    pub(crate) fn process_ending() {
-        PROCESS_ENDING.store(true, Ordering::Release);
-    }
-
-    /// Runs `f`, which calls into tracing, unless the process is ending; a
-    /// subscriber that panics anyway (a thread-local gone while a thread ends) is
-    /// caught. Tracing must never cut a close sequence short.
+    /// Runs `f`, which calls into tracing, unless the process is ending (cement's
+    /// atexit trampoline runs: libc's `exit` has destroyed the exiting thread's
+    /// thread-locals before that, and subscribers need them); a subscriber that
+    /// panics anyway (a thread-local gone while a thread ends) is caught. Tracing
+    /// must never cut a close sequence short.
     fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
-        if PROCESS_ENDING.load(Ordering::Acquire) {
+        if crate::lifecycle::process_exiting() {
             return None;
         }
         panic::catch_unwind(AssertUnwindSafe(f)).ok()
     }
 
-    /// An entered span, left when dropped (unless tracing is skipped, see
-    /// [`guarded`]).
-    pub(crate) struct Entered(Option<EnteredSpan>);
-
-    impl Drop for Entered {
-        fn drop(&mut self) {
-            if let Some(span) = self.0.take() {
-                guarded(move || drop(span));
-            }
-        }
+    /// Runs `future` inside the span `kind` of the App `label`: entered on each
+    /// poll, so sync callers (one poll) and async ones (a span across awaits, which
+    /// an entered guard must not be) see the same spans.
+    pub(crate) async fn in_span<F: Future>(kind: super::Span, label: &str, future: F) -> F::Output {
+        let span = guarded(|| match kind {
+            super::Span::Setup => tracing::info_span!(target: "cement", "cement.setup", label),
+            super::Span::Run => tracing::info_span!(target: "cement", "cement.run", label),
+            super::Span::Close => tracing::info_span!(target: "cement", "cement.close", label),
+        });
+        future.instrument(span.unwrap_or_else(Span::none)).await
     }
 
-    fn enter(span: impl FnOnce() -> Span) -> Entered {
-        Entered(guarded(|| span().entered()))
-    }
-
-    pub(crate) fn setup_span(app: &App) -> Entered {
-        enter(|| tracing::info_span!(target: "cement", "cement.setup", label = app.label()))
-    }
-
-    pub(crate) fn run_span(app: &App) -> Entered {
-        enter(|| tracing::info_span!(target: "cement", "cement.run", label = app.label()))
-    }
-
-    pub(crate) fn close_span(app: &App) -> Entered {
-        enter(|| tracing::info_span!(target: "cement", "cement.close", label = app.label()))
-    }
-
-    /// A hook or deferred cleanup starts. Its fields are computed only when a
-    /// subscriber wants the event.
-    pub(crate) fn running(running: Running) {
-        guarded(|| match running.point() {
+    /// A hook (at `point`) or deferred cleanup (`None`) named `name` starts. Its
+    /// fields are computed only when a subscriber wants the event.
+    pub(crate) fn running(point: Option<Hook>, name: &dyn Display) {
+        guarded(|| match point {
             Some(point) => tracing::debug!(
                 target: "cement",
                 point = point.name(),
-                hook = running.name().to_string().as_str(),
+                hook = name.to_string().as_str(),
                 "running hook"
             ),
             None => tracing::debug!(
                 target: "cement",
-                hook = running.name().to_string().as_str(),
+                hook = name.to_string().as_str(),
                 "running cleanup"
             ),
         });
@@ -99,7 +81,12 @@ mod imp {
     ///
     /// Where tracing is skipped or the subscriber panics (see [`guarded`]), it has
     /// not taken the failure, which goes to stderr rather than nowhere.
-    pub(crate) fn failure(point: Option<Hook>, hook: &dyn Display, failure: &Failure) -> bool {
+    pub(crate) fn failure(
+        point: Option<Hook>,
+        hook: &dyn Display,
+        message: &str,
+        panicked: bool,
+    ) -> bool {
         let hook = hook.to_string();
         let what = if point.is_some() {
             "hook failed"
@@ -111,8 +98,8 @@ mod imp {
                 target: "cement",
                 point = point.map(Hook::name),
                 hook = hook.as_str(),
-                error = failure.message(),
-                panicked = failure.panicked(),
+                error = message,
+                panicked = panicked,
                 "{what}"
             );
         });
@@ -122,35 +109,31 @@ mod imp {
 
 #[cfg(not(feature = "tracing"))]
 mod imp {
-    use super::{App, Display, Failure, Hook, Running};
+    use std::future::Future;
 
-    /// Stands for an entered span.
-    pub(crate) struct NoSpan;
+    use super::{Display, Hook};
 
+    /// Runs `future`; no span without the feature.
     #[inline(always)]
-    pub(crate) fn setup_span(_app: &App) -> NoSpan {
-        NoSpan
+    pub(crate) async fn in_span<F: Future>(
+        _kind: super::Span,
+        _label: &str,
+        future: F,
+    ) -> F::Output {
+        future.await
     }
 
     #[inline(always)]
-    pub(crate) fn run_span(_app: &App) -> NoSpan {
-        NoSpan
-    }
-
-    #[inline(always)]
-    pub(crate) fn close_span(_app: &App) -> NoSpan {
-        NoSpan
-    }
-
-    #[inline(always)]
-    pub(crate) fn running(_running: Running) {}
-
-    #[inline(always)]
-    pub(crate) fn process_ending() {}
+    pub(crate) fn running(_point: Option<Hook>, _name: &dyn Display) {}
 
     /// No subscriber: the caller reports on stderr.
     #[inline(always)]
-    pub(crate) fn failure(_point: Option<Hook>, _hook: &dyn Display, _failure: &Failure) -> bool {
+    pub(crate) fn failure(
+        _point: Option<Hook>,
+        _hook: &dyn Display,
+        _message: &str,
+        _panicked: bool,
+    ) -> bool {
         false
     }
 }

@@ -81,7 +81,7 @@ fn a_second_signal_while_closing_exits_at_once() {
     );
     assert_eq!(
         run.stderr,
-        "cement: SIGINT while closing: exiting at once with 130\n"
+        "cement: SIGINT while shutting down: exiting at once with 130\n"
     );
     assert_eq!(run.code, Some(130));
 }
@@ -94,15 +94,25 @@ fn closing_the_app_restores_the_default_disposition() {
 }
 
 #[test]
-fn a_signal_during_a_close_that_main_started_exits_at_once() {
+fn a_first_signal_during_a_close_that_main_started_lets_it_finish_with_143() {
     let mut fixture = Running::start(env!("CARGO_BIN_EXE_signals"), &["close-slowly"]);
     fixture.wait_for("closing slowly");
     fixture.send("TERM");
     let (run, _) = fixture.finish();
-    assert_eq!(run.stdout, ["pre_close code 0", "closing slowly"]);
+    assert_eq!(
+        run.stdout,
+        [
+            "pre_close code 0",
+            "closing slowly",
+            "close goes on",
+            "post_close",
+            "closed with 143",
+            "atexit handler"
+        ]
+    );
     assert_eq!(
         run.stderr,
-        "cement: SIGTERM while closing: exiting at once with 143\n"
+        "cement: SIGTERM while closing; finishing close (a second signal ends at once)\n"
     );
     assert_eq!(run.code, Some(143));
 }

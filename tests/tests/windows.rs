@@ -155,7 +155,32 @@ fn a_second_ctrl_c_while_closing_exits_at_once() {
     );
     assert_eq!(
         run.stderr,
-        "cement: SIGINT while closing: exiting at once with 0xC000013A\n"
+        "cement: SIGINT while shutting down: exiting at once with 0xC000013A\n"
+    );
+    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+}
+
+#[test]
+fn a_first_ctrl_c_during_a_close_that_main_started_lets_it_finish() {
+    under_wine();
+    let mut running = Running::start(env!("CARGO_BIN_EXE_signals"), &["close-slowly"]);
+    running.wait_for("closing slowly");
+    running.send("INT");
+    let (run, _) = running.finish();
+    assert_eq!(
+        run.stdout,
+        [
+            "pre_close code 0",
+            "closing slowly",
+            "close goes on",
+            "post_close",
+            &format!("closed with {}", 0xC000_013A_u32 as i32),
+            "atexit handler"
+        ]
+    );
+    assert_eq!(
+        run.stderr,
+        "cement: SIGINT while closing; finishing close (a second signal ends at once)\n"
     );
     assert_eq!(run.code, Some(CONTROL_C_EXIT));
 }

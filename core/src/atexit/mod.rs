@@ -12,7 +12,7 @@
 //! Handlers run when the process ends normally: `main` returns, something calls
 //! [`std::process::exit`], or a panic ends `main`. They run last registered first,
 //! each once, on the thread that ends the process, after `main`'s destructors and
-//! after an App's close (SPEC step 5). Registering from any thread is safe; a handler
+//! after an App's close. Registering from any thread is safe; a handler
 //! registered while handlers run also runs; one [unregistered](AtExit::unregister)
 //! before its turn does not.
 //!
@@ -41,9 +41,8 @@ use std::fmt;
 use std::panic;
 use std::sync::{Mutex, Once};
 
-use crate::exit::{self, QuietPanics};
-use crate::lock;
-use crate::trace;
+use crate::report::{self, QuietPanics};
+use crate::{lifecycle, lock};
 
 type Handler = Box<dyn FnOnce() + Send>;
 
@@ -100,7 +99,15 @@ impl AtExit {
 /// registration, which would put close after handlers registered before it.
 pub(crate) fn run_first_at_exit(f: fn()) {
     install_trampoline();
-    REGISTRY.set_first(f);
+    *lock(&REGISTRY.first) = Some(f);
+}
+
+/// Sets the one function the trampoline calls after every handler, and installs the
+/// trampoline: where the App that caught signals settles a signal that came while
+/// the process ended. It may end the process itself, with `_exit`.
+pub(crate) fn run_last_at_exit(f: fn()) {
+    install_trampoline();
+    *lock(&REGISTRY.last) = Some(f);
 }
 
 /// Ends the process with `code` as [`std::process::exit`] does, running the atexit
@@ -129,7 +136,7 @@ fn install_trampoline() {
         if status != 0 {
             // libc's table is full (POSIX guarantees 32 slots; glibc has no limit).
             // Through `report_line`, as every other line: one stderr path linked.
-            exit::report_line(&"cannot register with atexit: handlers will not run");
+            report::line(&"cannot register with atexit: handlers will not run");
         }
         #[cfg(windows)]
         windows::watch_exit_process();
@@ -142,8 +149,9 @@ mod windows;
 /// The trampoline libc's `exit` calls. A panic unwinding out of an `extern "C" fn`
 /// aborts the process, so everything is caught here.
 extern "C" fn run_at_exit() {
-    // libc has destroyed this thread's thread-locals by now; tracing needs them.
-    trace::process_ending();
+    // The exit-time close and the atexit handlers run now; libc has destroyed this
+    // thread's thread-locals, which tracing needs.
+    lifecycle::process_exits();
     // Each handler is caught by `Registry::run`; what can still escape it is a panic
     // from dropping a panic's payload. Carry on with the rest then: every pass takes
     // at least one handler out, so this ends. The payload is leaked, not dropped,
@@ -153,10 +161,11 @@ extern "C" fn run_at_exit() {
     }
 }
 
-/// What the trampoline runs: the first-at-exit slot, then the handlers.
+/// What the trampoline runs: the first-at-exit slot, the handlers, the last slot.
 struct Registry {
     first: Mutex<Option<fn()>>,
     handlers: Mutex<Handlers>,
+    last: Mutex<Option<fn()>>,
 }
 
 struct Handlers {
@@ -174,11 +183,8 @@ impl Registry {
                 registered: 0,
                 pending: Vec::new(),
             }),
+            last: Mutex::new(None),
         }
-    }
-
-    fn set_first(&self, f: fn()) {
-        *lock(&self.first) = Some(f);
     }
 
     /// Adds a handler; returns its registration number.
@@ -202,20 +208,24 @@ impl Registry {
     }
 
     /// Runs the first-at-exit slot, then handlers, last registered first, until none
-    /// is left. Nothing is locked while user code runs.
+    /// is left, then the last slot. Nothing is locked while user code runs.
     fn run(&self) {
         // Not `?`-able: std refuses to wrap the panic hook on a panicking thread.
-        let _quiet = exit::catch(QuietPanics::enter).ok();
+        let _quiet = report::catch(QuietPanics::enter).ok();
         let first = lock(&self.first).take();
-        if let Some(Err(failure)) = first.map(exit::catch) {
-            exit::report(&"exit-time close", &failure);
+        if let Some(Err(failure)) = first.map(report::catch) {
+            report::report(&"exit-time close", &failure);
         }
         loop {
             let next = lock(&self.handlers).pending.pop();
             let Some((number, handler)) = next else { break };
-            if let Err(failure) = exit::catch(handler) {
-                exit::report(&format_args!("atexit handler #{number}"), &failure);
+            if let Err(failure) = report::catch(handler) {
+                report::report(&format_args!("atexit handler #{number}"), &failure);
             }
+        }
+        let last = lock(&self.last).take();
+        if let Some(Err(failure)) = last.map(report::catch) {
+            report::report(&"exit-time signal", &failure);
         }
     }
 }
@@ -251,7 +261,7 @@ mod tests {
         let registry = Registry::new();
         let log = Log::default();
         registry.push(logger(&log, "handler"));
-        registry.set_first(mark_first_ran);
+        *lock(&registry.first) = Some(mark_first_ran);
         FIRST_RAN.store(false, Ordering::SeqCst);
         let check = Arc::clone(&log);
         registry.push(Box::new(move || {

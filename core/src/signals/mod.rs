@@ -1,19 +1,22 @@
-//! Signals (SPEC §3 "Exit paths", §7, §9): the [`Signal`] type handed to `signal`
-//! hooks, which App catches, and the one portable decision every OS-level handler
-//! makes. The platform file (`unix.rs`: POSIX signals; `windows.rs`: console control
-//! events) installs the handler and brings a first signal to [`deliver`], off the
-//! handler, which runs the signal path of SPEC §7 (`shutdown::on_caught_signal`).
+//! Catching signals: which App catches them, the one atomic the OS-level handler
+//! reads, and the hand-over of a first signal to that App, off the handler.
 //!
-//! The handlers stay installed for the rest of the process; `ACTIVE` switches them
-//! between catching and behaving as before cement.
+//! The platform file (`unix.rs`: POSIX signals; `windows.rs`: console control events)
+//! installs the handler, which only asks [`arrival`], and brings a first signal to
+//! [`deliver`] on a thread of cement's. What the signal then does is the App's
+//! lifecycle's to decide (`lifecycle.rs`); this module knows the App only as a
+//! [`Catcher`].
+//!
+//! The handlers stay installed for the rest of the process; while no App catches,
+//! they behave as before cement.
 
-use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
-use crate::app::{App, WeakApp};
-use crate::lock;
+use crate::lifecycle::{self, Action, Context, Event, Phase};
+use crate::signal::Signal;
+use crate::{atexit, lock, report};
 
 #[cfg_attr(unix, path = "unix.rs")]
 #[cfg_attr(windows, path = "windows.rs")]
@@ -23,155 +26,67 @@ mod platform;
 pub(crate) use platform::handle_console_event;
 pub(crate) use platform::{exit_at_once, spawn};
 
-/// A signal, as received by `signal` hooks: a POSIX signal on Unix, a console
-/// control event on Windows.
-///
-/// | constant | Unix | Windows |
-/// |---|---|---|
-/// | [`INT`](Signal::INT) | `SIGINT` (Ctrl-C) | `CTRL_C_EVENT` (Ctrl-C) |
-/// | [`TERM`](Signal::TERM) | `SIGTERM` | never arrives |
-/// | [`HUP`](Signal::HUP) | `SIGHUP` | never arrives |
-/// | [`BREAK`](Signal::BREAK) | never arrives | `CTRL_BREAK_EVENT` (Ctrl-Break) |
-/// | [`CLOSE`](Signal::CLOSE) | never arrives | `CTRL_CLOSE_EVENT` (the console window closed) |
-/// | [`LOGOFF`](Signal::LOGOFF) | never arrives | `CTRL_LOGOFF_EVENT` (services only) |
-/// | [`SHUTDOWN`](Signal::SHUTDOWN) | never arrives | `CTRL_SHUTDOWN_EVENT` (services only) |
-///
-/// ```
-/// use cement::Signal;
-///
-/// assert_eq!(Signal::TERM.number(), 15);
-/// assert_eq!(Signal::TERM.name(), "SIGTERM");
-/// assert_eq!(Signal::INT.to_string(), "SIGINT");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Signal(i32);
+/// The App that catches signals, as this module sees it.
+pub(crate) trait Catcher: Send + Sync {
+    /// Under the catching lock: records a first signal in the App's lifecycle and
+    /// says what it does ([`Action::Deliver`] or [`Action::FinishClosing`]).
+    fn arrive(&self, signal: Signal) -> Action;
 
-impl Signal {
-    /// `SIGINT`, sent by Ctrl-C; on Windows, `CTRL_C_EVENT`.
+    /// Off every lock, on the thread that delivers: runs what [`arrive`] decided.
+    /// `budget` caps the shutdown grace where the OS ends the process on its own
+    /// after a while (a closed console window).
     ///
-    /// ```
-    /// assert_eq!(cement::Signal::INT.number(), 2);
-    /// ```
-    pub const INT: Signal = Signal(2);
-    /// `SIGTERM`, the polite request to end. Never arrives on Windows.
-    ///
-    /// ```
-    /// assert_eq!(cement::Signal::TERM.number(), 15);
-    /// ```
-    pub const TERM: Signal = Signal(15);
-    /// `SIGHUP`, the terminal went away. Never arrives on Windows.
-    ///
-    /// ```
-    /// assert_eq!(cement::Signal::HUP.number(), 1);
-    /// ```
-    pub const HUP: Signal = Signal(1);
-    /// Windows' `CTRL_BREAK_EVENT` (Ctrl-Break). Never arrives on Unix.
-    ///
-    /// ```
-    /// assert_eq!(cement::Signal::BREAK.name(), "CTRL_BREAK_EVENT");
-    /// ```
-    pub const BREAK: Signal = Signal(-1);
-    /// Windows' `CTRL_CLOSE_EVENT`: the console window was closed. Windows ends the
-    /// process about 5 s later whatever it does, so the grace a cooperating body gets
-    /// is cut to fit. Never arrives on Unix.
-    ///
-    /// ```
-    /// assert_eq!(cement::Signal::CLOSE.name(), "CTRL_CLOSE_EVENT");
-    /// ```
-    pub const CLOSE: Signal = Signal(-2);
-    /// Windows' `CTRL_LOGOFF_EVENT` (received by services). Never arrives on Unix.
-    ///
-    /// ```
-    /// assert_eq!(cement::Signal::LOGOFF.name(), "CTRL_LOGOFF_EVENT");
-    /// ```
-    pub const LOGOFF: Signal = Signal(-5);
-    /// Windows' `CTRL_SHUTDOWN_EVENT` (received by services). Never arrives on Unix.
-    ///
-    /// ```
-    /// assert_eq!(cement::Signal::SHUTDOWN.name(), "CTRL_SHUTDOWN_EVENT");
-    /// ```
-    pub const SHUTDOWN: Signal = Signal(-6);
-
-    const ALL: [Signal; 7] = [
-        Signal::INT,
-        Signal::TERM,
-        Signal::HUP,
-        Signal::BREAK,
-        Signal::CLOSE,
-        Signal::LOGOFF,
-        Signal::SHUTDOWN,
-    ];
-
-    /// The signal with this [`number`](Signal::number), if it is one of the above.
-    ///
-    /// ```
-    /// assert_eq!(cement::Signal::from_number(2), Some(cement::Signal::INT));
-    /// assert_eq!(cement::Signal::from_number(9), None);
-    /// ```
-    pub fn from_number(number: i32) -> Option<Signal> {
-        Signal::ALL.into_iter().find(|s| s.0 == number)
-    }
-
-    /// The signal's number: for POSIX signals, as `kill -l` lists it (the same on
-    /// Windows for Ctrl-C, as its C runtime numbers `SIGINT`); for the Windows-only
-    /// events, the event's code negated (`CTRL_CLOSE_EVENT` is 2: `-2`).
-    ///
-    /// ```
-    /// assert_eq!(cement::Signal::INT.number(), 2);
-    /// assert_eq!(cement::Signal::CLOSE.number(), -2);
-    /// ```
-    pub const fn number(self) -> i32 {
-        self.0
-    }
-
-    /// The signal's name: `SIGINT`, `SIGTERM`, `SIGHUP`, or the Windows event's,
-    /// `CTRL_BREAK_EVENT` and so on. Ctrl-C is `SIGINT` on every platform.
-    ///
-    /// ```
-    /// assert_eq!(cement::Signal::HUP.name(), "SIGHUP");
-    /// ```
-    pub const fn name(self) -> &'static str {
-        match self.0 {
-            2 => "SIGINT",
-            15 => "SIGTERM",
-            1 => "SIGHUP",
-            -1 => "CTRL_BREAK_EVENT",
-            -2 => "CTRL_CLOSE_EVENT",
-            -5 => "CTRL_LOGOFF_EVENT",
-            _ => "CTRL_SHUTDOWN_EVENT",
-        }
-    }
-
-    /// The exit status of a process ended by this signal: on Unix, 128 + its number;
-    /// on Windows, `STATUS_CONTROL_C_EXIT` (`0xC000013A`, as an `i32`), what Windows
-    /// reports for a process ended by Ctrl-C.
-    ///
-    /// ```
-    /// # #[cfg(unix)]
-    /// assert_eq!(cement::Signal::TERM.exit_code(), 143);
-    /// # #[cfg(windows)]
-    /// assert_eq!(cement::Signal::INT.exit_code() as u32, 0xC000_013A);
-    /// ```
-    pub const fn exit_code(self) -> i32 {
-        platform::exit_code(self)
-    }
+    /// [`arrive`]: Catcher::arrive
+    fn deliver(
+        self: Arc<Self>,
+        signal: Signal,
+        action: Action,
+        budget: Option<Duration>,
+    ) -> AfterSignal;
 }
 
-impl fmt::Display for Signal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
+/// What the thread that delivered a first signal does next.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum AfterSignal {
+    /// End the process with this code (close ran on this thread).
+    Exit(i32),
+    /// Nothing: the thread that closes the App ends the process.
+    Nothing,
+    /// No App catches any more (it closed between the handler and here): behave as
+    /// before cement.
+    NotCatching,
 }
 
-/// An App catches signals now (and has not finished closing).
-static ACTIVE: AtomicBool = AtomicBool::new(false);
-/// The catching App's close sequence is running: any signal ends the process.
-static CLOSING: AtomicBool = AtomicBool::new(false);
-/// The number of the first signal received while catching, or 0.
-static PENDING: AtomicI32 = AtomicI32::new(0);
+/// A runtime whose I/O driver can pick up signals instead of a thread of cement's
+/// (feature `tokio`); without the feature there is none.
+#[cfg(feature = "tokio")]
+pub(crate) type Runtime = tokio::runtime::Handle;
+/// A runtime whose I/O driver can pick up signals (feature `tokio`): none here.
+#[cfg(not(feature = "tokio"))]
+pub(crate) type Runtime = std::convert::Infallible;
 
-/// The App catching signals.
-static CATCHER: Mutex<Option<WeakApp>> = Mutex::new(None);
+/// The one atomic the OS-level handlers read and write: [`IDLE`] while no App
+/// catches, [`WAITING`] while one does and no signal came, else the first signal's
+/// number. A handler that finds a number there has met a second signal.
+static STATE: AtomicI32 = AtomicI32::new(IDLE);
+const IDLE: i32 = i32::MIN;
+const WAITING: i32 = 0;
+
+/// Who catches, off the handlers.
+struct Catching {
+    app: Option<Weak<dyn Catcher>>,
+    /// The first signal in [`STATE`] was handed over.
+    taken: bool,
+    /// A first signal that came just before the App stopped catching, not handed
+    /// over: it gets what it would have had before cement.
+    orphan: Option<Signal>,
+}
+
+static CATCHING: Mutex<Catching> = Mutex::new(Catching {
+    app: None,
+    taken: false,
+    orphan: None,
+});
 
 /// Why the platform's handler could not be installed: the step that failed (a call,
 /// or the signal being registered) and the OS's error. Formatted only if reported, so
@@ -181,116 +96,152 @@ type InstallError = (&'static str, std::io::Error);
 /// The platform's handler, installed once per process: `Err` says why it could not be.
 static INSTALLED: OnceLock<Result<(), InstallError>> = OnceLock::new();
 
-/// Makes `app` the App that catches signals, unless another one already does.
-/// Returns whether it does.
-pub(crate) fn start_catching(app: &App) -> bool {
-    let mut catcher = lock(&CATCHER);
-    if catcher.is_some() {
+/// Makes `app` the App that catches signals, unless another one already does;
+/// `runtime`, if any, picks up its signals. Returns whether it catches.
+pub(crate) fn start_catching(app: Weak<dyn Catcher>, runtime: Option<&Runtime>) -> bool {
+    let mut catching = lock(&CATCHING);
+    if catching.app.is_some() {
         return false;
     }
     if let Err((step, error)) = INSTALLED.get_or_init(platform::install) {
         return cannot_catch(step, error);
     }
-    if let Err((step, error)) = platform::watch(app) {
+    if let Err((step, error)) = platform::watch(runtime) {
         return cannot_catch(step, &error);
     }
-    *catcher = Some(app.downgrade());
-    PENDING.store(0, Ordering::SeqCst);
-    CLOSING.store(false, Ordering::SeqCst);
-    ACTIVE.store(true, Ordering::SeqCst);
+    // A signal that comes once the App has closed, while the process ends, changes
+    // the status then.
+    atexit::run_last_at_exit(settle_at_exit);
+    catching.app = Some(app);
+    catching.taken = false;
+    STATE.store(WAITING, Ordering::SeqCst);
     true
 }
 
 /// Reports why signals cannot be caught: the step that failed and the OS's error.
 #[cold]
 fn cannot_catch(step: &str, error: &std::io::Error) -> bool {
-    crate::exit::report_line(&format_args!("cannot catch signals: {step}: {error}"));
+    report::line(&format_args!("cannot catch signals: {step}: {error}"));
     false
 }
 
-/// `app`'s close sequence starts: from now on a signal ends the process at once.
-pub(crate) fn closing_started(app: &App) {
-    if is_catcher(app) {
-        CLOSING.store(true, Ordering::SeqCst);
+/// The App at `app` (its address) has closed without ending the process: stop
+/// catching, so the previous dispositions apply again.
+pub(crate) fn stop_catching(app: *const ()) {
+    let mut catching = lock(&CATCHING);
+    let is_it = catching
+        .app
+        .as_ref()
+        .is_some_and(|catcher| catcher.as_ptr().cast::<()>() == app);
+    if is_it {
+        let last = STATE.swap(IDLE, Ordering::SeqCst);
+        if !catching.taken {
+            catching.orphan = Signal::from_number(last).filter(|_| last != WAITING);
+        }
+        catching.app = None;
     }
 }
 
-/// `app` has closed: stop catching and restore the previous dispositions.
-pub(crate) fn stop_catching(app: &App) {
-    let mut catcher = lock(&CATCHER);
-    if catcher.as_ref().is_some_and(|c| c.is(app)) {
-        ACTIVE.store(false, Ordering::SeqCst);
-        CLOSING.store(false, Ordering::SeqCst);
-        *catcher = None;
-    }
-}
-
-fn is_catcher(app: &App) -> bool {
-    lock(&CATCHER).as_ref().is_some_and(|c| c.is(app))
-}
-
-/// What an OS-level handler does with a signal. Async-signal-safe: atomics only.
+/// What an OS-level handler does with a signal. Async-signal-safe: one atomic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Arrival {
     /// No App catches signals: behave as before cement.
     NotCatching,
     /// The first signal: bring it to [`deliver`], off the handler.
     First,
-    /// A second signal (during the signal hooks or the shutdown grace), or any
-    /// signal once close has started: end the process at once. `closing` says which.
-    AtOnce { closing: bool },
+    /// A second signal, in any phase: end the process at once.
+    AtOnce,
 }
 
 fn arrival(signal: Signal) -> Arrival {
-    if !ACTIVE.load(Ordering::SeqCst) {
-        return Arrival::NotCatching;
+    match STATE.compare_exchange(WAITING, signal.number(), Ordering::SeqCst, Ordering::SeqCst) {
+        Ok(_) => Arrival::First,
+        Err(IDLE) => Arrival::NotCatching,
+        Err(_) => Arrival::AtOnce,
     }
-    let closing = CLOSING.load(Ordering::SeqCst);
-    if closing || PENDING.swap(signal.number(), Ordering::SeqCst) != 0 {
-        return Arrival::AtOnce { closing };
-    }
-    Arrival::First
 }
 
-/// What the thread that ran [`deliver`] does next.
-#[derive(Debug, PartialEq, Eq)]
-enum AfterSignal {
-    /// End the process with this code (close ran).
-    Exit(i32),
-    /// Nothing: a cooperating body returned, and its thread closes the App and ends
-    /// the process.
-    BodyEndsProcess,
-    /// No App catches any more (it closed between the handler and here): behave as
-    /// before cement.
+/// Who gets a first signal.
+enum Handover {
+    /// The catching App, which decided under the catching lock.
+    App(Arc<dyn Catcher>, Action),
+    /// The App closed, and the process is ending (it stays caught until then).
+    AfterClose,
+    /// No App catches any more.
     NotCatching,
 }
 
-/// The first signal, off the OS-level handler (on Unix the watcher thread, on Windows
-/// the thread the system started for the event): the signal path of SPEC §7.
-/// `budget` caps the shutdown grace where the OS ends the process on its own after a
-/// while (a closed console window).
-fn deliver(signal: Signal, budget: Option<Duration>) -> AfterSignal {
-    let app = lock(&CATCHER).as_ref().and_then(WeakApp::upgrade);
-    let Some(app) = app else {
-        return AfterSignal::NotCatching;
+/// Takes the first signal, once, and decides who gets it, under the catching lock:
+/// the watcher thread and the end of the process may both look.
+fn take_first() -> Option<(Signal, Handover)> {
+    let mut catching = lock(&CATCHING);
+    if let Some(signal) = catching.orphan.take() {
+        return Some((signal, Handover::NotCatching));
+    }
+    let signal = Signal::from_number(STATE.load(Ordering::SeqCst))?;
+    if catching.taken {
+        return None;
+    }
+    catching.taken = true;
+    let handover = match catching.app.as_ref().and_then(Weak::upgrade) {
+        Some(app) => {
+            let action = app.arrive(signal);
+            Handover::App(app, action)
+        }
+        // The App is gone: the process is ending, in its atexit handlers.
+        None => match lifecycle::decide(Phase::AtExit, Context::default(), Event::FirstSignal) {
+            Action::FinishClosing => {
+                lifecycle::signal_after_close(signal);
+                Handover::AfterClose
+            }
+            _ => Handover::NotCatching,
+        },
     };
-    match crate::shutdown::on_caught_signal(&app, signal, budget) {
-        Some(code) => AfterSignal::Exit(code),
-        None => AfterSignal::BodyEndsProcess,
+    Some((signal, handover))
+}
+
+/// The first signal, off the OS-level handler (on Unix the watcher thread, on Windows
+/// a thread started for the event): the App's signal path. Returns the signal and
+/// what this thread does next, or `None` if another thread took it.
+fn deliver(budget: Option<Duration>) -> Option<(Signal, AfterSignal)> {
+    let (signal, handover) = take_first()?;
+    let after = match handover {
+        Handover::App(app, action) => app.deliver(signal, action, budget),
+        Handover::AfterClose => {
+            report_while_closing(signal);
+            AfterSignal::Nothing
+        }
+        Handover::NotCatching => AfterSignal::NotCatching,
+    };
+    Some((signal, after))
+}
+
+/// The line for a first signal that lets close (or the atexit handlers) finish.
+pub(crate) fn report_while_closing(signal: Signal) {
+    report::line(&format_args!(
+        "{signal} while closing; finishing close (a second signal ends at once)"
+    ));
+}
+
+/// Run by the atexit trampoline after the handlers: a first signal that came once
+/// the App had closed and that no thread picked up yet is taken now; if one came,
+/// and `main` returned 0, the process ends with 128 + n instead.
+fn settle_at_exit() {
+    let _ = deliver(None);
+    if let Some(code) = lifecycle::status_after_atexit() {
+        report::flush_stdout();
+        exit_at_once(code);
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Signal;
-
-    #[test]
-    fn every_signal_has_its_own_number_and_name() {
-        for signal in Signal::ALL {
-            assert_eq!(Signal::from_number(signal.number()), Some(signal));
-            let same_name = Signal::ALL.iter().filter(|s| s.name() == signal.name());
-            assert_eq!(same_name.count(), 1, "{signal}");
+/// The end of the first signal's delivery, on the thread that ran it.
+fn after_first_signal(budget: Option<Duration>) {
+    match deliver(budget) {
+        Some((_, AfterSignal::Exit(code))) => {
+            report::flush_stdout();
+            atexit::exit_process(code)
         }
-        assert_eq!(Signal::from_number(0), None);
+        Some((signal, AfterSignal::NotCatching)) => platform::as_before_cement(signal),
+        Some((_, AfterSignal::Nothing)) | None => {}
     }
 }

@@ -1,9 +1,9 @@
 //! POSIX signals: SIGINT, SIGTERM and SIGHUP.
 //!
-//! The OS-level handler does only async-signal-safe work: [`arrival`] (atomics), then
-//! a one-byte write to a pipe, or `_exit` for a signal that ends the process at once.
-//! Something off the handler waits for that byte and brings the first signal to
-//! [`deliver`], on a thread of cement's own:
+//! The OS-level handler does only async-signal-safe work: [`arrival`] (one atomic),
+//! then a one-byte write to a pipe, or `_exit` for a second signal. Something off the
+//! handler waits for that byte and brings the first signal to the App
+//! ([`after_first_signal`]), on a thread of cement's own:
 //!
 //! - the watcher thread, started with the first App that catches signals, which
 //!   blocks on the pipe and delivers on itself. It is a bare pthread whose only work
@@ -19,11 +19,9 @@
 //! signal-hook keeps the handlers registered and chains to a handler function found
 //! before; a previous default action is emulated here when no App catches.
 
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
-use super::{arrival, deliver, AfterSignal, Arrival, InstallError, Signal};
-use crate::App;
+use super::{after_first_signal, arrival, Arrival, InstallError, Runtime, Signal};
 
 /// The signals an App catches here.
 const CAUGHT: [Signal; 3] = [Signal::INT, Signal::TERM, Signal::HUP];
@@ -44,10 +42,6 @@ static WATCH_FD: AtomicI32 = AtomicI32::new(-1);
 /// sequence): as large as a `std::thread`'s.
 const THREAD_STACK: usize = 2 << 20;
 
-pub(super) const fn exit_code(signal: Signal) -> i32 {
-    128 + signal.number()
-}
-
 /// Ends the process at once, as `_exit`: no atexit handler runs.
 pub(crate) fn exit_at_once(code: i32) -> ! {
     signal_hook::low_level::exit(code)
@@ -64,7 +58,7 @@ pub(super) fn install() -> Result<(), InstallError> {
         unsafe { signal_hook::low_level::register(signal.number(), move || on_signal(index)) }
             .map_err(|e| (signal.name(), e))?;
     }
-    // Only now: no handler writes before `start_catching` sets ACTIVE, after this.
+    // Only now: no handler writes before `start_catching` sets its state, after this.
     WAKE_FD.store(write_fd, Ordering::SeqCst);
     Ok(())
 }
@@ -73,21 +67,21 @@ pub(super) fn install() -> Result<(), InstallError> {
 /// `start_catching` holds.
 static THREAD_RUNS: AtomicBool = AtomicBool::new(false);
 
-/// Makes sure something picks up `app`'s first signal from the pipe: a task on its
-/// runtime if it has one for that, else the watcher thread, which once started
-/// serves every App after.
-pub(super) fn watch(app: &App) -> Result<(), InstallError> {
+/// Makes sure something picks up the first signal from the pipe: a task on
+/// `runtime` if there is one, else the watcher thread, which once started serves
+/// every App after.
+pub(super) fn watch(runtime: Option<&Runtime>) -> Result<(), InstallError> {
     if THREAD_RUNS.load(Ordering::SeqCst) {
         return Ok(());
     }
     #[cfg(feature = "tokio")]
-    if let Some(handle) = app.runtime().signal_watcher() {
+    if let Some(handle) = runtime {
         if on_runtime::watch(handle).is_ok() {
             return Ok(());
         }
     }
     #[cfg(not(feature = "tokio"))]
-    let _ = app;
+    let _ = runtime;
     spawn(Box::new(watch_thread)).map_err(|e| ("watcher thread", e))?;
     THREAD_RUNS.store(true, Ordering::SeqCst);
     Ok(())
@@ -174,8 +168,8 @@ fn on_signal(index: usize) {
                 let _ = signal_hook::low_level::emulate_default_handler(signal.number());
             }
         }
-        Arrival::AtOnce { closing } => {
-            let message = at_once_message(signal, closing);
+        Arrival::AtOnce => {
+            let message = at_once_message(signal);
             // SAFETY: write(2) on stderr with a static buffer is async-signal-safe.
             unsafe { libc::write(libc::STDERR_FILENO, message.as_ptr().cast(), message.len()) };
             exit_at_once(signal.exit_code());
@@ -189,16 +183,13 @@ fn on_signal(index: usize) {
     }
 }
 
-/// What a handler writes when a signal ends the process at once; static, so that
-/// writing it is async-signal-safe.
-fn at_once_message(signal: Signal, closing: bool) -> &'static [u8] {
-    match (signal, closing) {
-        (Signal::INT, true) => b"cement: SIGINT while closing: exiting at once with 130\n",
-        (Signal::TERM, true) => b"cement: SIGTERM while closing: exiting at once with 143\n",
-        (_, true) => b"cement: SIGHUP while closing: exiting at once with 129\n",
-        (Signal::INT, false) => b"cement: SIGINT while shutting down: exiting at once with 130\n",
-        (Signal::TERM, false) => b"cement: SIGTERM while shutting down: exiting at once with 143\n",
-        (_, false) => b"cement: SIGHUP while shutting down: exiting at once with 129\n",
+/// What a handler writes when a second signal ends the process at once; static, so
+/// that writing it is async-signal-safe.
+fn at_once_message(signal: Signal) -> &'static [u8] {
+    match signal {
+        Signal::INT => b"cement: SIGINT while shutting down: exiting at once with 130\n",
+        Signal::TERM => b"cement: SIGTERM while shutting down: exiting at once with 143\n",
+        _ => b"cement: SIGHUP while shutting down: exiting at once with 129\n",
     }
 }
 
@@ -220,11 +211,7 @@ fn watch_thread() {
             libc::read(fd, (&mut byte as *mut u8).cast(), 1)
         };
         match read {
-            1 => {
-                if let Some(signal) = pending() {
-                    after_first_signal(signal);
-                }
-            }
+            1 => after_first_signal(None),
             // Nothing to read: the wait was interrupted, or a runtime's task took
             // the byte.
             -1 => {}
@@ -234,29 +221,13 @@ fn watch_thread() {
     }
 }
 
-/// The first signal received while catching, which a handler's byte announced.
-fn pending() -> Option<Signal> {
-    Signal::from_number(super::PENDING.load(Ordering::SeqCst))
-}
-
-/// The first signal, on the thread that delivers it: the signal path, then what it
-/// asks this thread to do.
-fn after_first_signal(signal: Signal) {
-    match deliver(signal, None) {
-        AfterSignal::Exit(code) => {
-            let _ = std::io::stdout().flush();
-            crate::atexit::exit_process(code);
-        }
-        // A cooperating body returned: its thread closes and ends the process.
-        AfterSignal::BodyEndsProcess => {}
-        // Closed between the handler and here: behave as before cement, which the
-        // handler does itself for a signal that was ignored or handled.
-        AfterSignal::NotCatching => {
-            let index = CAUGHT.iter().position(|caught| *caught == signal);
-            if index.is_some_and(|index| PREVIOUS_WAS_DEFAULT[index].load(Ordering::SeqCst)) {
-                let _ = signal_hook::low_level::emulate_default_handler(signal.number());
-            }
-        }
+/// Behaves as before cement for a first signal that came as the App stopped
+/// catching: the default action where that was the disposition (the handler itself
+/// chains to a handler function found before).
+pub(super) fn as_before_cement(signal: Signal) {
+    let index = CAUGHT.iter().position(|caught| *caught == signal);
+    if index.is_some_and(|index| PREVIOUS_WAS_DEFAULT[index].load(Ordering::SeqCst)) {
+        let _ = signal_hook::low_level::emulate_default_handler(signal.number());
     }
 }
 
@@ -270,7 +241,7 @@ mod on_runtime {
     use tokio::net::unix::pipe::Receiver;
     use tokio::runtime::Handle;
 
-    use super::{after_first_signal, pending, spawn, WATCH_FD};
+    use super::{after_first_signal, spawn, WATCH_FD};
 
     /// Starts the task on `handle`'s runtime, reading a copy of the pipe's read end;
     /// it ends with the runtime.
@@ -300,11 +271,8 @@ mod on_runtime {
     /// worker that the body may need to return. Should no thread start, a worker
     /// does it, the runtime moving its other tasks away.
     fn deliver_off_runtime() {
-        let Some(signal) = pending() else {
-            return;
-        };
-        if spawn(Box::new(move || after_first_signal(signal))).is_err() {
-            tokio::task::block_in_place(|| after_first_signal(signal));
+        if spawn(Box::new(|| after_first_signal(None))).is_err() {
+            tokio::task::block_in_place(|| after_first_signal(None));
         }
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! Windows runs a console control handler on a thread it starts for the event, not
 //! inside a signal handler. Still, the handler routine only decides ([`arrival`])
-//! and hands the first event to a thread of cement's, which brings it to [`deliver`]:
+//! and hands the first event to a thread of cement's, which brings it to the App
+//! ([`after_first_signal`]):
 //! Windows (Wine at least) runs one handler call at a time, and a second event must
 //! reach the handler while the first one's close runs. A caught event's status is
 //! `STATUS_CONTROL_C_EXIT` (`0xC000013A`, what Windows reports for a process ended
@@ -29,18 +30,11 @@ use windows_sys::Win32::System::Console::{
 };
 use windows_sys::Win32::System::Threading::{ExitProcess, GetCurrentProcess, TerminateProcess};
 
-use super::{arrival, deliver, AfterSignal, Arrival, Signal};
-
-/// What Windows reports for a process ended by Ctrl-C.
-const STATUS_CONTROL_C_EXIT: i32 = 0xC000_013A_u32 as i32;
+use super::{after_first_signal, arrival, Arrival, Runtime, Signal};
 
 /// How long the handler of an event that ends the process anyway (a closed console
 /// window, log-off, shutdown) may take: Windows allows about 5 s.
 pub(crate) const ENDING_EVENT_BUDGET: Duration = Duration::from_millis(4500);
-
-pub(super) const fn exit_code(_signal: Signal) -> i32 {
-    STATUS_CONTROL_C_EXIT
-}
 
 /// Runs `f` on a detached thread of cement's own.
 pub(crate) fn spawn(f: Box<dyn FnOnce() + Send>) -> std::io::Result<()> {
@@ -73,7 +67,7 @@ pub(super) fn install() -> Result<(), super::InstallError> {
 }
 
 /// Nothing waits for a console event: Windows starts a thread for each one.
-pub(super) fn watch(_app: &crate::App) -> Result<(), super::InstallError> {
+pub(super) fn watch(_runtime: Option<&Runtime>) -> Result<(), super::InstallError> {
     Ok(())
 }
 
@@ -106,23 +100,18 @@ pub(crate) fn handle_console_event(event: u32) -> bool {
     };
     match arrival(signal) {
         Arrival::NotCatching => false,
-        Arrival::AtOnce { closing } => {
-            let when = if closing {
-                "while closing"
-            } else {
-                "while shutting down"
-            };
-            crate::exit::report_line(&format_args!(
-                "{signal} {when}: exiting at once with 0xC000013A"
+        Arrival::AtOnce => {
+            crate::report::line(&format_args!(
+                "{signal} while shutting down: exiting at once with 0xC000013A"
             ));
-            exit_at_once(STATUS_CONTROL_C_EXIT)
+            exit_at_once(signal.exit_code())
         }
         Arrival::First => {
             let ends_process = matches!(signal, Signal::CLOSE | Signal::LOGOFF | Signal::SHUTDOWN);
             let budget = ends_process.then_some(ENDING_EVENT_BUDGET);
-            let spawned = spawn(Box::new(move || after_first_event(signal, budget)));
+            let spawned = spawn(Box::new(move || after_first_signal(budget)));
             if spawned.is_err() {
-                after_first_event(signal, budget);
+                after_first_signal(budget);
             }
             if ends_process {
                 // Returning lets Windows end the process now: give the signal path
@@ -134,19 +123,10 @@ pub(crate) fn handle_console_event(event: u32) -> bool {
     }
 }
 
-/// The signal path for the first event, then the end of the process.
-fn after_first_event(signal: Signal, budget: Option<Duration>) {
-    match deliver(signal, budget) {
-        AfterSignal::Exit(code) => {
-            let _ = std::io::stdout().flush();
-            crate::atexit::exit_process(code)
-        }
-        // A cooperating body returned: its thread closes and ends the process.
-        AfterSignal::BodyEndsProcess => {}
-        // Closed since the handler saw an App catching: what Windows' own handler
-        // would have done, after the event was taken from it.
-        AfterSignal::NotCatching => crate::atexit::exit_process(STATUS_CONTROL_C_EXIT),
-    }
+/// What Windows' own handler would have done with an event that came as the App
+/// stopped catching, after the event was taken from it: end the process.
+pub(super) fn as_before_cement(signal: Signal) {
+    crate::atexit::exit_process(signal.exit_code())
 }
 
 #[cfg(test)]

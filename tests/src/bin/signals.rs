@@ -43,11 +43,16 @@ fn main() {
             wait_forever();
         }
         "close-slowly" => {
-            app.register_hook(Hook::PreClose, 1, |_app: &App| {
+            cement::atexit::register(|| say("atexit handler"));
+            app.register_hook(Hook::PreClose, 1, |app: &App| {
                 say("closing slowly");
-                wait_forever();
+                // A first signal during close requests shutdown, and close finishes.
+                app.wait_for_shutdown(None);
+                say("close goes on");
             });
-            app.close();
+            let code = app.close();
+            say(&format!("closed with {code}"));
+            std::process::exit(code);
         }
         "slow-close" => {
             app.register_hook(Hook::PreClose, 1, |_app: &App| {

@@ -1,13 +1,13 @@
-//! Exit codes and failure reports.
+//! Failure reports: catching user code's panics and writing cement's one-line reports.
 //!
 //! Every hook, deferred cleanup and atexit handler runs inside [`catch`]. A failure
-//! is reported as one line on stderr ([`report`], [`report_failure`]) instead of
+//! is reported as one line on stderr ([`report`], `App::report_failure`) instead of
 //! std's multi-line panic message: while cement runs user code on a thread,
 //! [`QuietPanics`] keeps the process's panic hook quiet on that thread (the previous
 //! hook is chained to everywhere else). With the `tracing` feature and a global
 //! subscriber, the report is an `error` event instead (see `trace.rs`).
 //!
-//! What a report says (SPEC §10): a panic's payload; for a declared hook's `Err(e)`,
+//! What a report says: a panic's payload; for a declared hook's `Err(e)`,
 //! `e`'s `Display` and its `source()` chain joined with `: ` ([`error_chain`]), as
 //! anyhow's `{:#}` prints it, or `Debug` for a type without `Display`. The generated
 //! code picks the form (see `__private::ErrorMessage`). A message's own line breaks
@@ -21,9 +21,7 @@ use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use crate::deadline::Running;
-use crate::failures::HookFailure;
-use crate::{trace, App};
+use crate::trace;
 
 /// How a piece of user code failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,13 +131,13 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// `cement: {what} {failure}`, or as a `tracing` event while a global subscriber is
 /// set. Never panics, even if stderr is closed.
 pub(crate) fn report(what: &dyn Display, failure: &Failure) {
-    if !trace::failure(None, what, failure) {
-        report_line(&format_args!("{what} {failure}"));
+    if !trace::failure(None, what, failure.message(), failure.panicked()) {
+        line(&format_args!("{what} {failure}"));
     }
 }
 
 /// Writes `cement: {message}` as one line to stderr. Never panics.
-pub(crate) fn report_line(message: &dyn Display) {
+pub(crate) fn line(message: &dyn Display) {
     write_line("cement: ", message);
 }
 
@@ -151,16 +149,10 @@ pub(crate) fn write_line(prefix: &str, message: &dyn Display) {
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
-/// The one place a failed hook or deferred cleanup of `app` is handled: reported
-/// (one line on stderr, or a `tracing` event), recorded for [`App::failures`], and the
-/// exit code rule applied: the code becomes 1 unless a non-zero code was already set.
-pub(crate) fn report_failure(app: &App, running: Running, failure: &Failure) {
-    let record = HookFailure::new(running, failure.clone());
-    if !trace::failure(running.point(), &running.name(), failure) {
-        report_line(&record);
-    }
-    app.failure_log().record(record);
-    app.fail();
+/// Flushes stdout before the process ends where Rust's own exit would not (`_exit`,
+/// or an exit from another thread than `main`'s). Never panics.
+pub(crate) fn flush_stdout() {
+    let _ = std::io::stdout().flush();
 }
 
 thread_local! {
@@ -252,7 +244,7 @@ impl Drop for QuietPanics {
 /// With `exit_on_close = false` the code is not the process status; say so rather
 /// than drop it silently, as Cement does.
 pub(crate) fn report_ignored_code(code: i32) {
-    report_line(&format_args!(
+    line(&format_args!(
         "exit code {code} ignored: exit_on_close is false, so the process exits with 0"
     ));
 }
