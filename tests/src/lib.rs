@@ -1,6 +1,7 @@
 //! Process-level tests for cement. Each fixture in `src/bin/` is a real program; the
 //! tests in `tests/` run it with [`run`] and assert its exit status and the exact
-//! order of what it printed.
+//! order of what it printed. [`storm`] runs a fixture many times under signals sent
+//! at random moments and checks every run against SPEC §11.
 //!
 //! The same tests can run the fixtures cross-built for Windows under Wine: with
 //! `CEMENT_WINE_FIXTURES` set to a directory of `<name>.exe` fixtures, [`run`] and
@@ -12,6 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+pub mod storm;
 pub mod wine;
 
 /// What a fixture did.
