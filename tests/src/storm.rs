@@ -68,14 +68,15 @@ mod runner {
     /// How a storm signals each run.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub enum Storm {
-        /// One SIGTERM at a random moment between the start of the process and its
-        /// end: over setup, the body and close.
+        /// One SIGTERM at a random moment between the start of the process and the
+        /// time a calm run prints its last line: over setup, the body and close.
         OneSignal,
         /// SIGTERM at a random moment as for [`Storm::OneSignal`], then SIGINT
         /// 0–3 ms later.
         TwoSignals,
         /// One SIGTERM at a random moment of a normal close: after the fixture printed
-        /// `pre_close start`, within the time a close takes.
+        /// `pre_close start`, within the time a calm run's close and `atexit` handler
+        /// take.
         OneSignalInClose,
     }
 
@@ -120,7 +121,8 @@ mod runner {
             Storm::OneSignalInClose => timing.close,
         };
         println!(
-            "storm {name}: a calm run takes {:?}, its close {:?}; signals within {span:?}",
+            "storm {name}: a calm run prints its last line after {:?}, its close takes {:?}; \
+             signals within {span:?}",
             timing.whole, timing.close
         );
         let mut tally = Tally::default();
@@ -201,11 +203,11 @@ mod runner {
         }
     }
 
-    /// How long a calm run (no signal) of the fixture takes.
+    /// How long a calm run (no signal) of the fixture takes to print its last line.
     struct Timing {
-        /// From spawning it until it has ended.
+        /// From spawning it until `atexit end` was read.
         whole: Duration,
-        /// From reading its `pre_close start` until it has ended.
+        /// From reading `pre_close start` until reading `atexit end`.
         close: Duration,
     }
 
@@ -218,24 +220,29 @@ mod runner {
             for _ in 0..CALM_RUNS {
                 let mut child = Spawned::start(fixture);
                 let started = child.started;
-                let status = child.wait(started + HANG);
-                let ended = started.elapsed();
-                let status =
-                    status.unwrap_or_else(|| panic!("a calm run of {fixture} (no signal) hung"));
+                let status = child
+                    .wait(started + HANG)
+                    .unwrap_or_else(|| panic!("a calm run of {fixture} (no signal) hung"));
                 let (stdout, stderr) = child.output();
-                let close_began = stdout
-                    .iter()
-                    .find(|(_, line)| line == "pre_close start")
-                    .map(|(at, _)| at.duration_since(started));
-                let lines: Vec<String> = stdout.into_iter().map(|(_, line)| line).collect();
+                let read_at = |wanted: &str| {
+                    stdout
+                        .iter()
+                        .find(|(_, line)| phase_line(line) == wanted)
+                        .map(|(at, _)| at.duration_since(started))
+                };
+                let (close_began, ended) = (read_at("pre_close start"), read_at("atexit end"));
+                let lines: Vec<&str> = stdout.iter().map(|(_, line)| line.as_str()).collect();
                 let printed: Vec<&str> = lines.iter().map(|line| phase_line(line)).collect();
                 assert!(
                     status.code() == Some(0) && printed == every_line() && stderr.is_empty(),
                     "a calm run of {fixture} (no signal) failed: {status:?}\n{}\n{stderr}",
                     lines.join("\n")
                 );
+                let (Some(close_began), Some(ended)) = (close_began, ended) else {
+                    unreachable!("checked above: both lines were printed");
+                };
                 wholes.push(ended);
-                closes.push(ended.saturating_sub(close_began.unwrap_or_default()));
+                closes.push(ended.saturating_sub(close_began));
             }
             wholes.sort();
             closes.sort();
