@@ -1,6 +1,7 @@
 //! Process-level tests for cement. Each fixture in `src/bin/` is a real program; the
 //! tests in `tests/` run it with [`run`] and assert its exit status and the exact
-//! order of what it printed.
+//! order of what it printed. [`storm`] runs a fixture many times under signals sent
+//! at random moments and checks every run against SPEC §11.
 //!
 //! The same tests can run the fixtures cross-built for Windows under Wine: with
 //! `CEMENT_WINE_FIXTURES` set to a directory of `<name>.exe` fixtures, [`run`] and
@@ -9,7 +10,10 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
+pub mod storm;
 pub mod wine;
 
 /// What a fixture did.
@@ -48,6 +52,46 @@ pub struct SaysWhenDropped(pub &'static str);
 impl Drop for SaysWhenDropped {
     fn drop(&mut self) {
         say(self.0);
+    }
+}
+
+/// Milestones reached so far in this process, for [`reach`] and [`wait_until_reached`].
+static REACHED: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+static REACHED_CHANGED: Condvar = Condvar::new();
+
+/// For fixtures: notes that this process reached `milestone`, waking threads in
+/// [`wait_until_reached`]. Orders one thread after another without a sleep.
+pub fn reach(milestone: &'static str) {
+    REACHED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(milestone);
+    REACHED_CHANGED.notify_all();
+}
+
+/// For fixtures: waits until some thread has [`reach`]ed `milestone`, at most
+/// `timeout`; whether it had.
+pub fn wait_until_reached(milestone: &str, timeout: Duration) -> bool {
+    let reached = REACHED.lock().unwrap_or_else(PoisonError::into_inner);
+    let (reached, _) = REACHED_CHANGED
+        .wait_timeout_while(reached, timeout, |reached| !reached.contains(&milestone))
+        .unwrap_or_else(PoisonError::into_inner);
+    reached.contains(&milestone)
+}
+
+/// For fixtures: polls `done` every few milliseconds until it is true or `timeout`
+/// has passed; whether it turned true. For what has no wait of its own (whether an
+/// App has closed): a bounded wait that shows something did *not* happen.
+pub fn poll_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    loop {
+        if done() {
+            return true;
+        }
+        if start.elapsed() >= timeout {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(2));
     }
 }
 
