@@ -598,12 +598,25 @@ mod runner {
     }
 
     /// A signal caught before the body started: neither `pre_run` nor the body
-    /// starts after it.
+    /// starts after it. The signal is caught (recorded) just before its hook
+    /// prints, so the check keys on what had finished by then: a hook that printed
+    /// before `post_setup end` came during setup, and no `pre_run` may start; one
+    /// that printed before `pre_run end` came before the body, which may not start.
+    /// (A `pre_run start` or `body start` printed after the hook but begun before
+    /// the signal was caught is not flagged.)
     fn no_run_starts_after_a_signal(printed: &Printed<'_>) -> Vec<String> {
         let Some(&hook) = printed.signal_hooks().first() else {
             return Vec::new();
         };
-        ["pre_run start", "body start"]
+        let before_hook = |line: &str| printed.at(line).is_some_and(|index| index < hook);
+        let mut not_allowed = Vec::new();
+        if !before_hook("post_setup end") {
+            not_allowed.push("pre_run start");
+        }
+        if !before_hook("pre_run end") {
+            not_allowed.push("body start");
+        }
+        not_allowed
             .into_iter()
             .filter(|started| printed.at(started).is_some_and(|index| index > hook))
             .map(|started| {
@@ -678,7 +691,7 @@ mod runner {
         if storm == Storm::OneSignalInClose && !no_signal_hook {
             problems.push("a signal hook ran for a signal sent during close".to_owned());
         }
-        // SPEC §11 words only the line of a first signal during close
+        // The lifecycle's table words only the line of a first signal during close
         // (`tests/lifecycle_signals.rs` checks it); whatever else is said, a single
         // signal never ends the process at once.
         for line in stderr.lines() {
@@ -732,6 +745,22 @@ mod runner {
         fn a_body_after_the_signal_hook_breaks() {
             let lines = calm(Some(4));
             let verdict = check(Storm::OneSignal, &lines, "", Some(143), None, None);
+            assert!(matches!(verdict, Verdict::Broke(_)), "{verdict:?}");
+        }
+
+        #[test]
+        fn a_body_begun_as_the_signal_came_holds_and_one_begun_after_it_breaks() {
+            // The hook printed after `pre_run end`: the body may have begun first.
+            let mut lines = every_line();
+            let body = lines.iter().position(|l| l == "body start").unwrap();
+            lines.insert(body, "signal hook SIGTERM".to_owned());
+            let verdict = check(Storm::OneSignal, &lines, "", Some(143), None, Some(1));
+            assert_eq!(verdict, Verdict::Held);
+            // Printed before `pre_run end`: the signal came before the body.
+            let mut lines = every_line();
+            let pre_run_end = lines.iter().position(|l| l == "pre_run end").unwrap();
+            lines.insert(pre_run_end, "signal hook SIGTERM".to_owned());
+            let verdict = check(Storm::OneSignal, &lines, "", Some(143), None, Some(1));
             assert!(matches!(verdict, Verdict::Broke(_)), "{verdict:?}");
         }
 
