@@ -1,12 +1,19 @@
-//! cement's side of `bench/compare.sh`: the same workloads as `bench/peers.py`,
-//! printed as `name ns_per_item` lines (best of several runs, per item).
+//! cement's side of `bench/compare.sh`: the same workloads as `bench/peers.py`, and
+//! the hand-written Rust peers of SPEC §6, printed as `name ns_per_item` lines (best
+//! of several runs, per item).
 //!
-//! `peers N` runs the in-process figures. `peers atexit N` registers a function N
-//! times as an atexit handler, as `bench/peers.py` registers `noop`, and prints, from
-//! the last handler to run, the time from the first registration; `peers
-//! atexit-closure N` does the same with closures that capture an index, as
-//! `atexit.register(noop, i)` does in Python (a `Box` allocation each). A process measures once; `bench/compare.sh` keeps the best of
-//! five processes, as the Python side keeps the best of five runs.
+//! `peers N` runs the in-process figures. Each figure that has a Rust peer is measured
+//! against it in this process, the two taking turns round after round (which goes
+//! first alternates too), so both meet the same heap, caches and clock: `Defer`
+//! against a `Vec<Box<dyn FnOnce() + '_>>` popped last first, and `defer!` against a
+//! hand-written `Drop` guard.
+//!
+//! `peers atexit N` registers a function N times as an atexit handler, as
+//! `bench/peers.py` registers `noop`, and prints, from the last handler to run, the
+//! time from the first registration; `peers atexit-closure N` does the same with
+//! closures that capture an index, as `atexit.register(noop, i)` does in Python (a
+//! `Box` allocation each). A process measures once; `bench/compare.sh` keeps the best
+//! of five processes, as the Python side keeps the best of five runs.
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,8 +54,84 @@ fn defer(n: usize) -> Duration {
                 calls.fetch_add(1, Ordering::Relaxed);
             });
         }
+        black_box(&d);
     }
     start.elapsed()
+}
+
+/// What `Defer` replaces, written by hand (SPEC §6): the same closures boxed into a
+/// `Vec` that grows as they come, then popped and called last first.
+fn defer_vec(n: usize) -> Duration {
+    let calls = &CALLS;
+    let start = Instant::now();
+    {
+        let mut cleanups: Vec<Box<dyn FnOnce() + '_>> = Vec::new();
+        for _ in 0..n {
+            cleanups.push(Box::new(move || {
+                calls.fetch_add(1, Ordering::Relaxed);
+            }));
+        }
+        black_box(&mut cleanups);
+        while let Some(cleanup) = cleanups.pop() {
+            cleanup();
+        }
+    }
+    start.elapsed()
+}
+
+/// `n` scopes that each end with a `defer!`.
+fn defer_macro(n: usize) -> Duration {
+    let calls = black_box(&CALLS);
+    let start = Instant::now();
+    for _ in 0..n {
+        cement::defer! {
+            calls.fetch_add(1, Ordering::Relaxed);
+        }
+        black_box(calls);
+    }
+    start.elapsed()
+}
+
+/// What `defer!` replaces: a hand-written guard.
+struct HandWritten<'a>(&'a AtomicU64);
+
+impl Drop for HandWritten<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// `n` scopes that each end with a hand-written `Drop` guard.
+fn drop_guard(n: usize) -> Duration {
+    let calls = black_box(&CALLS);
+    let start = Instant::now();
+    for _ in 0..n {
+        let _guard = HandWritten(calls);
+        black_box(calls);
+    }
+    start.elapsed()
+}
+
+/// `ours` and `theirs` measured in turn, `rounds` times each, the one to go first
+/// alternating; the best of each, in ns per item.
+fn side_by_side(
+    n: usize,
+    rounds: usize,
+    ours: impl Fn(usize) -> Duration,
+    theirs: impl Fn(usize) -> Duration,
+) -> (f64, f64) {
+    let (mut best_ours, mut best_theirs) = (Duration::MAX, Duration::MAX);
+    for round in 0..rounds {
+        if round % 2 == 0 {
+            best_ours = best_ours.min(ours(n));
+            best_theirs = best_theirs.min(theirs(n));
+        } else {
+            best_theirs = best_theirs.min(theirs(n));
+            best_ours = best_ours.min(ours(n));
+        }
+    }
+    let per_item = |best: Duration| best.as_nanos() as f64 / n as f64;
+    (per_item(best_ours), per_item(best_theirs))
 }
 
 /// Registers `n` handlers; the first registered runs last and prints, as `name`, the
@@ -90,6 +173,14 @@ fn main() {
         Some("atexit-closure") => return atexit(n, "atexit_closure_per_handler", true),
         _ => {}
     }
+    // cement wraps the panic hook the first time a guard or `Defer` is made: done
+    // here, that one-time cost is in neither side's rounds.
+    cement::guard(|| {}).disarm();
     println!("close_per_hook {:.1}", per_item(n, 5, close));
-    println!("defer_per_cleanup {:.1}", per_item(n, 5, defer));
+    let (ours, theirs) = side_by_side(n, 11, defer, defer_vec);
+    println!("defer_per_cleanup {ours:.1}");
+    println!("defer_vec_per_cleanup {theirs:.1}");
+    let (ours, theirs) = side_by_side(n, 51, defer_macro, drop_guard);
+    println!("defer_macro_per_scope {ours:.2}");
+    println!("drop_guard_per_scope {theirs:.2}");
 }
