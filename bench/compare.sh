@@ -10,7 +10,8 @@
 #      reference; the targets are set against the Rust peers;
 #   2. cement in Rust (bench/src/bin/peers.rs, release build): close with N hooks,
 #      atexit, and, each pair in turns in one process, `Defer` against a hand-written
-#      `Vec<Box<dyn FnOnce() + '_>>` and `defer!` against a hand-written `Drop` guard;
+#      `Vec<Box<dyn FnOnce() + '_>>` and `defer!` against a hand-written `Drop` guard
+#      (and, for reference, the boxed closures alone, Defer's floor);
 #   3. start-up, every program run once per round in a shuffled order, STARTUP_RUNS
 #      rounds (default 500): an empty #[cement::main] against an empty `main` that
 #      catches Ctrl-C with `ctrlc`; cement with catch_signals = false against a plain
@@ -197,8 +198,9 @@ judged = [cells[5] for cells in rows if cells[5]]
 print(f"targets met: {judged.count('met')} of {len(judged)}")
 
 
-# Reference figures, bounded by no target: what a plain program pays, and what a
-# second thread adds to it (the floor under catching signals: SPEC §6).
+# Reference figures, bounded by no target: what a plain program pays, what a second
+# thread adds to it (the floor under catching signals: SPEC §6), the floor under
+# Defer (one Box per closure), and the sizes over a plain program.
 def ref(key, scale=1):
     return figures[key] * scale if key in figures else None
 
@@ -216,6 +218,10 @@ tokio, quiet = (ref(f"startup:startup_{name}_us")
 if None not in (tokio, quiet):
     notes.append(f"start-up, empty async #[cement::main] with catch_signals = false "
                  f"{amount(quiet, 'us')} ({quiet / tokio:.3f}x #[tokio::main])")
+floor, vec = ref("rust:defer_boxes_alone_per_cleanup"), ref("rust:defer_vec_per_cleanup")
+if None not in (floor, vec):
+    notes.append(f"Defer's floor, the same boxed closures in storage that costs nothing, "
+                 f"{amount(floor, 'ns')} ({floor / vec:.2f}x the Vec)")
 sizes = [ref(f"size:size_{name}_bytes", KIB)
          for name in ("plain_main", "ctrlc_main", "empty_cement_main")]
 if None not in sizes:

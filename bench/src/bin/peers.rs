@@ -4,9 +4,10 @@
 //!
 //! `peers N` runs the in-process figures. Each figure that has a Rust peer is measured
 //! against it in this process, the two taking turns round after round (which goes
-//! first alternates too), so both meet the same heap, caches and clock: `Defer`
-//! against a `Vec<Box<dyn FnOnce() + '_>>` popped last first, and `defer!` against a
-//! hand-written `Drop` guard.
+//! first rotates too), so both meet the same heap, caches and clock: `Defer` against a
+//! `Vec<Box<dyn FnOnce() + '_>>` popped last first (with, for reference, the same
+//! boxes in storage that costs nothing), and `defer!` against a hand-written `Drop`
+//! guard.
 //!
 //! `peers atexit N` registers a function N times as an atexit handler, as
 //! `bench/peers.py` registers `noop`, and prints, from the last handler to run, the
@@ -112,26 +113,43 @@ fn drop_guard(n: usize) -> Duration {
     start.elapsed()
 }
 
-/// `ours` and `theirs` measured in turn, `rounds` times each, the one to go first
-/// alternating; the best of each, in ns per item.
-fn side_by_side(
+/// The floor under both (for reference, no target): the same boxed closures made,
+/// called last first and freed, held in storage that costs nothing, as it was
+/// allocated and first written before the timed rounds (`held` is kept across them).
+fn boxes_alone(held: &mut Vec<Box<dyn FnOnce()>>, n: usize) -> Duration {
+    let calls = &CALLS;
+    let start = Instant::now();
+    for _ in 0..n {
+        held.push(Box::new(move || {
+            calls.fetch_add(1, Ordering::Relaxed);
+        }));
+    }
+    black_box(&mut *held);
+    while let Some(cleanup) = held.pop() {
+        cleanup();
+    }
+    start.elapsed()
+}
+
+/// Each of `alternatives` measured in turn, `rounds` times, the one to go first
+/// rotating from round to round, so all meet the same heap, caches and clock; the best
+/// of each, in ns per item.
+fn in_turns(
     n: usize,
     rounds: usize,
-    ours: impl Fn(usize) -> Duration,
-    theirs: impl Fn(usize) -> Duration,
-) -> (f64, f64) {
-    let (mut best_ours, mut best_theirs) = (Duration::MAX, Duration::MAX);
+    alternatives: &mut [&mut dyn FnMut(usize) -> Duration],
+) -> Vec<f64> {
+    let count = alternatives.len();
+    let mut best = vec![Duration::MAX; count];
     for round in 0..rounds {
-        if round % 2 == 0 {
-            best_ours = best_ours.min(ours(n));
-            best_theirs = best_theirs.min(theirs(n));
-        } else {
-            best_theirs = best_theirs.min(theirs(n));
-            best_ours = best_ours.min(ours(n));
+        for turn in 0..count {
+            let which = (round + turn) % count;
+            best[which] = best[which].min(alternatives[which](n));
         }
     }
-    let per_item = |best: Duration| best.as_nanos() as f64 / n as f64;
-    (per_item(best_ours), per_item(best_theirs))
+    best.iter()
+        .map(|best| best.as_nanos() as f64 / n as f64)
+        .collect()
 }
 
 /// Registers `n` handlers; the first registered runs last and prints, as `name`, the
@@ -177,10 +195,15 @@ fn main() {
     // here, that one-time cost is in neither side's rounds.
     cement::guard(|| {}).disarm();
     println!("close_per_hook {:.1}", per_item(n, 5, close));
-    let (ours, theirs) = side_by_side(n, 11, defer, defer_vec);
-    println!("defer_per_cleanup {ours:.1}");
-    println!("defer_vec_per_cleanup {theirs:.1}");
-    let (ours, theirs) = side_by_side(n, 51, defer_macro, drop_guard);
-    println!("defer_macro_per_scope {ours:.2}");
-    println!("drop_guard_per_scope {theirs:.2}");
+    let defers = in_turns(n, 12, &mut [&mut defer, &mut defer_vec]);
+    println!("defer_per_cleanup {:.1}", defers[0]);
+    println!("defer_vec_per_cleanup {:.1}", defers[1]);
+    // Apart from the pair: its storage, alive across the rounds, would change the heap
+    // the `Vec` meets in them.
+    let mut held = Vec::with_capacity(n);
+    let floor = in_turns(n, 12, &mut [&mut |n| boxes_alone(&mut held, n)]);
+    println!("defer_boxes_alone_per_cleanup {:.1}", floor[0]);
+    let guards = in_turns(n, 50, &mut [&mut defer_macro, &mut drop_guard]);
+    println!("defer_macro_per_scope {:.2}", guards[0]);
+    println!("drop_guard_per_scope {:.2}", guards[1]);
 }
