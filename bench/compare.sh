@@ -1,30 +1,37 @@
 #!/usr/bin/env bash
-# cement against its peers, measured in one run, printed as ratios (SPEC §6).
+# cement against the peers SPEC §6 names, measured in one run, printed as ratios.
+# bench/README.md says what each row measures and why each peer was chosen.
 #
 #   bench/compare.sh [N]
 #
 # N items per figure (default 100000). Steps:
 #   1. the Python peers (Cement 3.0.16, contextlib.ExitStack, the `cleanup` package,
-#      atexit) in a throwaway virtualenv under target/compare/;
-#   2. the same workloads in Rust (bench/src/bin/peers.rs, release build);
-#   3. start-up: an empty #[cement::main] program against a plain `fn main`, run
-#      alternately STARTUP_RUNS times each (default 300), with two programs that
-#      split the difference: cement without its signal-watching thread, and a plain
-#      `fn main` that spawns one thread; and the same for an empty async
-#      #[cement::main] against #[tokio::main], with and without the watcher;
-#   4. size: stripped copies of the release builds of the empty #[cement::main] and
-#      the plain `fn main`;
+#      atexit) in a throwaway virtualenv under target/compare/: extra columns, for
+#      reference; the targets are set against the Rust peers;
+#   2. cement in Rust (bench/src/bin/peers.rs, release build): close with N hooks,
+#      atexit, and, each pair in turns in one process, `Defer` against a hand-written
+#      `Vec<Box<dyn FnOnce() + '_>>` and `defer!` against a hand-written `Drop` guard
+#      (and, for reference, the boxed closures alone, Defer's floor);
+#   3. start-up, every program run once per round in a shuffled order, STARTUP_RUNS
+#      rounds (default 500): an empty #[cement::main] against an empty `main` that
+#      catches Ctrl-C with `ctrlc`; cement with catch_signals = false against a plain
+#      `fn main`; an empty async #[cement::main] against #[tokio::main]; and, for
+#      reference, a plain `fn main` that spawns one thread, and the async cement
+#      program with catch_signals = false;
+#   4. size: stripped copies of the release builds of the empty #[cement::main], the
+#      `ctrlc` main and (for reference) the plain `fn main`;
 #   5. build cost: a clean debug build of a hello world with #[cement::main] and one
 #      #[cleanup], against the same program with a minimal attribute macro on syn's
 #      `full` feature, alternately BUILD_RUNS times each (default 3; 0 skips it).
 #
-# Then one table: every SPEC §6 figure with its peer, its target and whether this run
-# met it; the same rows as Markdown, for the README, in target/compare/table.md.
+# Then one table: every SPEC §6 figure, cement's value, its peer's, the ratio, the
+# target and whether this run met it, and the Python peers beside; then the reference
+# figures. The same table as Markdown is written to target/compare/table.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/target/compare"
 n=${1:-100000}
-startup_runs=${STARTUP_RUNS:-300}
+startup_runs=${STARTUP_RUNS:-500}
 build_runs=${BUILD_RUNS:-3}
 mkdir -p "$work"
 cd "$root"
@@ -49,13 +56,17 @@ cargo build -q --release -p cement-bench-async --bins
 target/release/async_peers "$n" >> "$work/rust.txt"
 
 echo "== start-up, $startup_runs runs each" >&2
-python3 - "$startup_runs" target/release/{plain_main,empty_cement_main,no_signals_main,thread_main,tokio_main,empty_async_cement_main,no_signals_async_main} \
+python3 - "$startup_runs" target/release/{plain_main,ctrlc_main,empty_cement_main,no_signals_main,thread_main,tokio_main,empty_async_cement_main,no_signals_async_main} \
   > "$work/startup.txt" <<'PY'
-import statistics, subprocess, sys, time
+import random, statistics, subprocess, sys, time
 runs, exes = int(sys.argv[1]), sys.argv[2:]
 times = {exe: [] for exe in exes}
+# One run of each program per round, in an order shuffled anew each round, so that
+# no program always follows the same one.
+order, shuffle = list(exes), random.Random(0).shuffle
 for _ in range(runs):
-    for exe in exes:
+    shuffle(order)
+    for exe in order:
         start = time.perf_counter()
         subprocess.run([exe], check=True)
         times[exe].append(time.perf_counter() - start)
@@ -66,7 +77,7 @@ PY
 
 echo "== size, stripped release binaries" >&2
 mkdir -p "$work/size"
-for exe in plain_main empty_cement_main; do
+for exe in plain_main ctrlc_main empty_cement_main; do
   strip -o "$work/size/$exe" "target/release/$exe"
   echo "size_${exe}_bytes $(wc -c < "$work/size/$exe")"
 done > "$work/size.txt"
@@ -88,45 +99,45 @@ for name in ("python", "rust", "startup", "size", "build"):
         key, value = line.split()
         figures[f"{name}:{key}"] = float(value)
 
-# One row per figure: `ours` and `theirs` name measured values (file:key), `scale`
-# and `unit` how they print. `compare` says how the two are set side by side and what
+# One row per SPEC §6 figure. `ours` and `theirs` name measured values (file:key),
+# `peer` says what `theirs` is, `unit` and `scale` how they print. `kind` says what
 # `target` bounds:
-#   "faster"  peer / cement is shown; the target bounds cement's own time (< target)
-#   "ratio"   cement / peer is shown and bounded (<= target)
-#   "delta"   cement - peer is shown and bounded (<= target)
-# A `target` of None makes a row for reference. A row whose values were not measured
-# (BUILD_RUNS=0, a figure whose program does not exist yet) says so, so rows can be
-# added before their measurement lands.
-Row = namedtuple("Row", "figure ours theirs peer compare target unit scale")
+#   "ratio"  cement / peer (<= target)
+#   "delta"  cement - peer, for sizes (<= target; the ratio is shown too)
+#   "own"    cement's own figure, for a row without a Rust peer (< target)
+# A `target` of None makes a row for reference. `python` lists the Python peers shown
+# beside, as (file:key, name): extra columns, bounded by no target. A row whose values
+# were not measured (BUILD_RUNS=0) says so.
+Row = namedtuple("Row", "figure ours theirs peer kind target unit scale python")
 KIB = 1 / 1024
 ROWS = [
-    Row("close, per pre_close hook", "rust:close_per_hook", "python:close_per_hook",
-        "Cement 3.0.16", "faster", 10, "ns", 1),
+    Row("close, per pre_close hook", "rust:close_per_hook", None, "", "own", 10, "ns", 1,
+        [("python:close_per_hook", "Cement 3.0.16")]),
+    Row("close, per async pre_close hook", "rust:async_close_per_hook", None, "", "own",
+        100, "ns", 1, []),
     Row("Defer register + run, per cleanup", "rust:defer_per_cleanup",
-        "python:defer_per_cleanup_exitstack", "contextlib.ExitStack", "faster", 15, "ns", 1),
-    Row("Defer register + run, per cleanup", "rust:defer_per_cleanup",
-        "python:defer_per_cleanup_cleanupd", "cleanup package", "faster", 15, "ns", 1),
-    Row("atexit register + run, per handler", "rust:atexit_per_handler",
-        "python:atexit_per_handler", "atexit.register(f)", "faster", 30, "ns", 1),
-    Row("atexit, a handler with state", "rust:atexit_closure_per_handler",
-        "python:atexit_with_state_per_handler", "atexit.register(f, i)", "faster", None,
-        "ns", 1),
+        "rust:defer_vec_per_cleanup", "Vec<Box<dyn FnOnce()>>", "ratio", 0.6, "ns", 1,
+        [("python:defer_per_cleanup_exitstack", "ExitStack"),
+         ("python:defer_per_cleanup_cleanupd", "cleanup")]),
+    Row("defer!, per scope", "rust:defer_macro_per_scope", "rust:drop_guard_per_scope",
+        "hand-written Drop guard", "ratio", 1.1, "ns", 1, []),
+    Row("atexit register + run, per handler", "rust:atexit_per_handler", None, "", "own",
+        30, "ns", 1, [("python:atexit_per_handler", "atexit.register(f)")]),
+    Row("atexit, a handler with state", "rust:atexit_closure_per_handler", None, "", "own",
+        None, "ns", 1, [("python:atexit_with_state_per_handler", "atexit.register(f, i)")]),
     Row("start-up, empty #[cement::main]", "startup:startup_empty_cement_main_us",
-        "startup:startup_plain_main_us", "plain fn main", "ratio", 1.03, "us", 1),
-    Row("  the same, catch_signals = false", "startup:startup_no_signals_main_us",
-        "startup:startup_plain_main_us", "plain fn main", "ratio", 1.03, "us", 1),
-    Row("  plain fn main spawning one thread", "startup:startup_thread_main_us",
-        "startup:startup_plain_main_us", "plain fn main", "ratio", None, "us", 1),
-    Row("close, per async pre_close hook", "rust:async_close_per_hook", None,
-        "no peer has async close hooks", "faster", 100, "ns", 1),
-    Row("start-up, empty async #[cement::main]", "startup:startup_empty_async_cement_main_us",
-        "startup:startup_tokio_main_us", "#[tokio::main]", "ratio", 1.03, "us", 1),
-    Row("  the same, catch_signals = false", "startup:startup_no_signals_async_main_us",
-        "startup:startup_tokio_main_us", "#[tokio::main]", "ratio", 1.03, "us", 1),
+        "startup:startup_ctrlc_main_us", "ctrlc::set_handler main", "ratio", 1.03, "us", 1,
+        []),
+    Row("start-up, catch_signals = false", "startup:startup_no_signals_main_us",
+        "startup:startup_plain_main_us", "plain fn main", "ratio", 1.03, "us", 1, []),
+    Row("start-up, empty async #[cement::main]",
+        "startup:startup_empty_async_cement_main_us", "startup:startup_tokio_main_us",
+        "#[tokio::main]", "ratio", 1.03, "us", 1, []),
     Row("stripped release binary, empty main", "size:size_empty_cement_main_bytes",
-        "size:size_plain_main_bytes", "plain fn main", "delta", 64, "KiB", KIB),
+        "size:size_ctrlc_main_bytes", "ctrlc::set_handler main", "delta", 0, "KiB", KIB,
+        []),
     Row("clean debug build, hello world", "build:build_cement_s", "build:build_synfull_s",
-        "syn-full macro", "ratio", 0.8, "s", 1),
+        "syn-full attribute macro", "ratio", 0.8, "s", 1, []),
 ]
 
 
@@ -135,45 +146,98 @@ def amount(value, unit):
     return f"{value:,.{digits}f} {unit}".replace(",", " ")
 
 
+def times(ratio):
+    """A Python peer's time over cement's: whole numbers from 10x on."""
+    return f"{ratio:,.{0 if ratio >= 10 else 1}f}x".replace(",", " ")
+
+
 def judge(row):
-    """(cement, peer, comparison, target, verdict), as printed."""
+    """The row's cells: figure, cement, peer, ratio, target, verdict, Python peers."""
+    cells = [row.figure]
     if row.ours not in figures or (row.theirs and row.theirs not in figures):
-        return ("not measured", "", "", "", "")
+        return cells + ["not measured", "", "", "", "", ""]
     ours = figures[row.ours] * row.scale
-    # A row without a peer bounds cement's own figure.
-    theirs = figures[row.theirs] * row.scale if row.theirs else None
-    if theirs is None:
-        shown, measure = "", ours
-    elif row.compare == "faster":
-        shown, measure = f"{theirs / ours:,.0f}x faster".replace(",", " "), ours
-    elif row.compare == "delta":
-        shown, measure = f"+{amount(ours - theirs, row.unit)}", ours - theirs
+    python = ", ".join(
+        f"{name} {amount(figures[key], row.unit)} ({times(figures[key] / ours)})"
+        for key, name in row.python
+        if key in figures
+    )
+    if row.theirs is None:
+        measure = ours
+        target = f"< {row.target} {row.unit}" if row.target is not None else ""
+        cells += [amount(ours, row.unit), "", "", target]
     else:
-        shown, measure = f"{ours / theirs:.3f}x", ours / theirs
-    printed = (amount(ours, row.unit), amount(theirs, row.unit) if theirs else "", shown)
+        theirs = figures[row.theirs] * row.scale
+        ratio = f"{ours / theirs:.3f}x" if row.unit != "ns" else f"{ours / theirs:.2f}x"
+        if row.kind == "delta":
+            measure = ours - theirs
+            ratio = f"{'+' if measure >= 0 else '-'}{amount(abs(measure), row.unit)} ({ratio})"
+            target = f"<= +{row.target} {row.unit}"
+        else:
+            measure = ours / theirs
+            target = f"<= {row.target:.2f}x"
+        cells += [amount(ours, row.unit), f"{amount(theirs, row.unit)}, {row.peer}", ratio, target]
     if row.target is None:
-        return printed + ("", "")
-    if row.compare == "faster":
-        target, met = f"< {row.target} {row.unit}", measure < row.target
-    elif row.compare == "delta":
-        target, met = f"<= +{row.target} {row.unit}", measure <= row.target
+        verdict = ""
     else:
-        target, met = f"<= {row.target:.2f}x", measure <= row.target
-    return printed + (target, "met" if met else "MISSED")
+        verdict = "met" if (measure < row.target if row.kind == "own" else measure <= row.target) else "MISSED"
+    return cells + [verdict, python]
 
 
-results = [(row, judge(row)) for row in ROWS]
-print(f"{'figure':36} {'cement':>12} {'peer':>12}  {'compared':20} {'target':12} {'':6} peer")
-for row, (ours, theirs, shown, target, verdict) in results:
-    print(f"{row.figure:36} {ours:>12} {theirs:>12}  {shown:20} {target:12} {verdict:6} {row.peer}")
-judged = [verdict for _, (_, _, _, _, verdict) in results if verdict]
+HEAD = ["figure", "cement", "peer", "ratio", "target", "met?", "Python peers (their time / cement's)"]
+rows = [judge(row) for row in ROWS]
+widths = [max(len(cells[i]) for cells in [HEAD] + rows) for i in range(len(HEAD))]
+right = {1, 3}
+for cells in [HEAD] + rows:
+    line = "  ".join(
+        cell.rjust(width) if i in right else cell.ljust(width)
+        for i, (cell, width) in enumerate(zip(cells, widths))
+    )
+    print(line.rstrip())
+judged = [cells[5] for cells in rows if cells[5]]
 print(f"targets met: {judged.count('met')} of {len(judged)}")
 
+
+# Reference figures, bounded by no target: what a plain program pays, what a second
+# thread adds to it (the floor under catching signals: SPEC §6), the floor under
+# Defer (one Box per closure), and the sizes over a plain program.
+def ref(key, scale=1):
+    return figures[key] * scale if key in figures else None
+
+
+notes = []
+plain, thread, ctrlc = (ref(f"startup:startup_{name}_us")
+                        for name in ("plain_main", "thread_main", "ctrlc_main"))
+if None not in (plain, thread, ctrlc):
+    notes.append(
+        f"start-up, plain fn main {amount(plain, 'us')}; the same spawning one thread "
+        f"{amount(thread, 'us')} ({thread / plain:.3f}x); ctrlc main {amount(ctrlc, 'us')} "
+        f"({ctrlc / plain:.3f}x)")
+tokio, quiet = (ref(f"startup:startup_{name}_us")
+                for name in ("tokio_main", "no_signals_async_main"))
+if None not in (tokio, quiet):
+    notes.append(f"start-up, empty async #[cement::main] with catch_signals = false "
+                 f"{amount(quiet, 'us')} ({quiet / tokio:.3f}x #[tokio::main])")
+floor, vec = ref("rust:defer_boxes_alone_per_cleanup"), ref("rust:defer_vec_per_cleanup")
+if None not in (floor, vec):
+    notes.append(f"Defer's floor, the same boxed closures in storage that costs nothing, "
+                 f"{amount(floor, 'ns')} ({floor / vec:.2f}x the Vec)")
+sizes = [ref(f"size:size_{name}_bytes", KIB)
+         for name in ("plain_main", "ctrlc_main", "empty_cement_main")]
+if None not in sizes:
+    notes.append(f"size, plain fn main {amount(sizes[0], 'KiB')}; ctrlc main "
+                 f"+{amount(sizes[1] - sizes[0], 'KiB')}, empty #[cement::main] "
+                 f"+{amount(sizes[2] - sizes[0], 'KiB')} over it")
+print("for reference (no target):")
+for note in notes:
+    print(f"  {note}")
+
 with open(f"{work}/table.md", "w") as md:
-    md.write("| figure | cement | peer | compared | SPEC §6 target |\n|---|---|---|---|---|\n")
-    for row, (ours, theirs, shown, target, verdict) in results:
-        peer = f"{theirs}, {row.peer}" if theirs else row.peer
-        goal = f"{target}, {verdict}" if target else ""
-        line = f"| {row.figure.strip()} | {ours} | {peer} | {shown} | {goal} |\n"
-        md.write(line.replace(" us", " µs"))
+    md.write("| figure | cement | peer | ratio | SPEC §6 target | met? | Python peers (their time / cement's) |\n")
+    md.write("|---|---|---|---|---|---|---|\n")
+    for cells in rows:
+        line = ("| " + " | ".join(cells) + " |\n").replace(" us", " µs")
+        # Angle brackets in code, so Markdown does not read them as HTML.
+        md.write(line.replace("Vec<Box<dyn FnOnce()>>", "`Vec<Box<dyn FnOnce()>>`"))
+    md.write("\nFor reference (no target): " + "; ".join(notes).replace(" us", " µs") + ".\n")
 PY
