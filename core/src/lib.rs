@@ -1,7 +1,7 @@
 //! The runtime behind [`cement`](https://docs.rs/cement): the App, its hooks and close
 //! sequence, signals, `Defer` and `atexit`. Depend on `cement`, which re-exports all
 //! of it beside the attribute macros and documents it; this crate is split out only
-//! so that it compiles while the macros do (SPEC §6, build cost).
+//! so that it compiles while the macros do, which keeps a user's clean build short.
 
 #![warn(missing_docs)]
 

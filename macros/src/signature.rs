@@ -1,4 +1,4 @@
-//! Which functions each attribute accepts, decided from the syntax alone (SPEC §3):
+//! Which functions each attribute accepts, decided from the syntax alone:
 //! no qualifiers, no generics, no receiver; parameters none or `&App` (signal hooks:
 //! `(&App, Signal)`); a return type that is absent, `()`, or a path whose last segment
 //! is `Result`. Each refusal is one error at the offending token.
