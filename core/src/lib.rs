@@ -4,6 +4,8 @@
 //! so that it compiles while the macros do, which keeps a user's clean build short.
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) marks each item that needs a feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod app;
 #[cfg_attr(feature = "tokio", path = "async_rt.rs")]

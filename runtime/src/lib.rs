@@ -268,6 +268,8 @@
 //!   time the point runs (close points excepted: see above).
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) marks each item that needs a feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // `cement::test`'s docs show the `#[test]` it stands for.
 #![allow(clippy::test_attr_in_doctest)]
 
