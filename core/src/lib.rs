@@ -1,7 +1,7 @@
 //! The runtime behind [`cement`](https://docs.rs/cement): the App, its hooks and close
 //! sequence, signals, `Defer` and `atexit`. Depend on `cement`, which re-exports all
 //! of it beside the attribute macros and documents it; this crate is split out only
-//! so that it compiles while the macros do (a smaller build).
+//! so that it compiles while the macros do, which keeps a user's clean build short.
 //!
 //! Its modules, leaves first: the [`Signal`] and [`Hook`] types, failure reports,
 //! tracing, shutdown requests; then the lifecycle state machine; then the App (the
@@ -9,6 +9,8 @@
 //! atexit; then the generated `main` and test mode.
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) marks each item that needs a feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Leaves.
 mod failures;

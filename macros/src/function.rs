@@ -1,7 +1,8 @@
 //! The function item under an attribute, parsed into a small model.
 //!
-//! syn is built with `parsing` and `proc-macro` only, to keep clean builds cheap
-//! (SPEC §6): no `syn::ItemFn`, `Type` or `Attribute`. This reads a function item at
+//! syn is built with `parsing` and `proc-macro` only, to keep clean builds of a
+//! user's program cheap (the README's build-cost row): no `syn::ItemFn`, `Type` or
+//! `Attribute`. This reads a function item at
 //! the token level: outer attributes, visibility, qualifiers, `fn`, name, generics,
 //! parameters, return type, where clause, and the body. Each part is kept as the
 //! tokens it was written with; it only records what it finds, and `signature.rs`

@@ -21,9 +21,9 @@
 //! } };
 //! ```
 //!
-//! The path (module path and name) orders hooks of equal weight (SPEC §3); the
-//! attribute's location breaks a tie between two hooks with one path. The error's
-//! report message (its chain, its `Display`, or its `Debug`: SPEC §10) is chosen
+//! The path (module path and name) orders hooks of equal weight; the attribute's
+//! location breaks a tie between two hooks with one path. The error's report
+//! message (its `source()` chain, its `Display`, or its `Debug`) is chosen
 //! here, where its type is known, by autoref specialisation (see
 //! `cement::__private::ErrorMessage`); a hook returning `()` just returns `Ok(())`.
 

@@ -13,6 +13,8 @@
 //! On an error the item is still emitted beside the error (and, for `main`, a `fn
 //! main`), so the compiler reports that error alone.
 
+#![warn(missing_docs)]
+
 mod function;
 mod hook;
 mod main_fn;
@@ -25,25 +27,37 @@ use quote::quote;
 
 use crate::options::AttributeKind;
 
-// Documented on its re-export, `cement::main`, where the examples can compile.
+/// `#[cement::main]`: `fn main` run inside an App.
+///
+/// Defined in `cement-macros` and re-exported by `cement`, the crate to depend on,
+/// which documents it with examples: [`cement::main`](https://docs.rs/cement/0.1/cement/attr.main.html).
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_main(args.into(), item.into()).into()
 }
 
-// Documented on its re-export, `cement::hook`, where the examples can compile.
+/// `#[cement::hook]`: a hook declared for a point of an App's life.
+///
+/// Defined in `cement-macros` and re-exported by `cement`, the crate to depend on,
+/// which documents it with examples: [`cement::hook`](https://docs.rs/cement/0.1/cement/attr.hook.html).
 #[proc_macro_attribute]
 pub fn hook(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_hook(AttributeKind::Hook, args.into(), item.into()).into()
 }
 
-// Documented on its re-export, `cement::cleanup`, where the examples can compile.
+/// `#[cleanup]`: a close hook.
+///
+/// Defined in `cement-macros` and re-exported by `cement`, the crate to depend on,
+/// which documents it with examples: [`cement::cleanup`](https://docs.rs/cement/0.1/cement/attr.cleanup.html).
 #[proc_macro_attribute]
 pub fn cleanup(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_hook(AttributeKind::Cleanup, args.into(), item.into()).into()
 }
 
-// Documented on its re-export, `cement::test`, where the examples can compile.
+/// `#[cement::test]`: a test run inside an App.
+///
+/// Defined in `cement-macros` and re-exported by `cement`, the crate to depend on,
+/// which documents it with examples: [`cement::test`](https://docs.rs/cement/0.1/cement/attr.test.html).
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     expand_test(args.into(), item.into()).into()

@@ -1,4 +1,4 @@
-//! Which functions each attribute accepts, decided from the syntax alone (SPEC §3):
+//! Which functions each attribute accepts, decided from the syntax alone:
 //! no qualifiers, no generics, no receiver; parameters none or `&App` (signal hooks:
 //! `(&App, Signal)`); a return type that is absent, `()`, or a path whose last segment
 //! is `Result`. Each refusal is one error at the offending token.
@@ -75,12 +75,22 @@ pub(crate) fn check(
             "`#[cement::test]` adds `#[test]` itself; remove this one",
         ));
     }
-    if let Some(tokio) = function.attrs.iter().find(|attr| is_tokio_entry(attr)) {
+    if let Some((tokio, entry)) = function
+        .attrs
+        .iter()
+        .find_map(|attr| tokio_entry(attr).map(|entry| (attr, entry)))
+    {
+        // The message names the attribute to remove, so that it reads alone (IDEs,
+        // `--message-format short`).
+        let options = if kind == AttributeKind::Main {
+            format!(" (its `flavor` and `worker_threads` options go on `{name}`)")
+        } else {
+            String::new()
+        };
         return Err(error_spanning(
             tokio.clone(),
             format!(
-                "`{name}` builds the tokio runtime itself; remove this attribute (its \
-                 `flavor` and `worker_threads` options go on `{name}`)"
+                "`{name}` builds the tokio runtime itself; remove `#[tokio::{entry}]`{options}"
             ),
         ));
     }
@@ -208,10 +218,10 @@ fn is_test_attribute(attr: &TokenStream) -> bool {
     matches!(inner.as_slice(), [TokenTree::Ident(ident)] if ident == "test")
 }
 
-/// `#[tokio::main]` or `#[tokio::test]`, with or without options.
-fn is_tokio_entry(attr: &TokenStream) -> bool {
+/// `#[tokio::main]` or `#[tokio::test]`, with or without options: `main` or `test`.
+fn tokio_entry(attr: &TokenStream) -> Option<&'static str> {
     let Some(TokenTree::Group(group)) = attr.clone().into_iter().nth(1) else {
-        return false;
+        return None;
     };
     let path: Vec<String> = group
         .stream()
@@ -219,13 +229,16 @@ fn is_tokio_entry(attr: &TokenStream) -> bool {
         .take_while(|tree| !matches!(tree, TokenTree::Group(_)))
         .map(|tree| tree.to_string())
         .collect();
-    matches!(
-        path.iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice(),
-        ["tokio", ":", ":", "main" | "test"] | [":", ":", "tokio", ":", ":", "main" | "test"]
-    )
+    match path
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["tokio", ":", ":", "main"] | [":", ":", "tokio", ":", ":", "main"] => Some("main"),
+        ["tokio", ":", ":", "test"] | [":", ":", "tokio", ":", ":", "test"] => Some("test"),
+        _ => None,
+    }
 }
 
 /// A type's tokens without wrapping parentheses or invisible groups (from

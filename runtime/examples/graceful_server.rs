@@ -1,6 +1,6 @@
-//! A tokio TCP server that stops gracefully (SPEC §7, §8): press Ctrl-C (or send
-//! SIGTERM) and it stops accepting, lets the connections in flight finish, and only
-//! then does close run its async `pre_close` hook. The status is 130 (or 143).
+//! A tokio TCP server that stops gracefully: press Ctrl-C (or send SIGTERM) and it
+//! stops accepting, lets the connections in flight finish, and only then does close
+//! run its async `pre_close` hook. The status is 130 (or 143).
 //!
 //! ```sh
 //! cargo run --example graceful_server --features tokio

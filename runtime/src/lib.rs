@@ -62,18 +62,25 @@
 //! | body returns `Err(e)` | once | 1 unless already non-zero; `Error: {e:?}` on stderr | 1, as std does |
 //! | body panics | once | 1 unless already non-zero | 101, the panic continues after close |
 //! | `std::process::exit(n)` anywhere | once, before the process ends | n | n |
-//! | SIGINT / SIGTERM / SIGHUP, `catch_signals` | `signal` hooks, then once, when a cooperating body has returned | 128 + signal number, unless a non-zero code was set or a `signal` hook set one | same |
-//! | a second signal while shutting down or closing | abandoned | 128 + signal number, at once | same |
+//! | SIGINT / SIGTERM / SIGHUP while the body runs, `catch_signals` | `signal` hooks, then once, when a cooperating body has returned | 128 + signal number, unless a non-zero code was set or a `signal` hook set one | same |
+//! | a signal during setup or the `pre_run` hooks | `signal` hooks; setup finishes, no body starts, then once | as above | same |
+//! | a first signal while close or the atexit handlers run | they finish (no `signal` hooks) | 128 + signal number, unless already non-zero | same |
+//! | a second signal, at any time | abandoned | 128 + signal number, at once | same |
 //! | close overruns `close_deadline_ms` | abandoned | the exit code, or 1 if it was 0 | same |
 //! | abort, SIGKILL, `panic = "abort"` | cannot run | | |
 //!
 //! Then [`atexit`] handlers run, except where the process ends at once (a second
 //! signal, the close deadline) or cannot run anything.
 //!
-//! - A signal that arrives while close is already running, for any reason, ends the
-//!   process at once with 128 + its number.
+//! - A first signal that arrives while close is already running, for any reason, or
+//!   while the atexit handlers run, lets them finish, and says so on one line of
+//!   stderr: `cement: SIGTERM while closing; finishing close (a second signal ends at
+//!   once)`. Only a second signal ends the process at once, with 128 + its number.
+//! - A signal before the body starts (during setup or the `pre_run` hooks) is
+//!   delivered as any other; setup finishes, the body never starts, and close runs.
 //! - One App at a time catches signals: the first one set up with `catch_signals`.
-//!   Closing it restores the previous dispositions.
+//!   Signals stay caught until the process ends; an App closed by hand, without the
+//!   process ending, restores the previous dispositions.
 //! - On the signal path, a body that cooperates (see [Stopping
 //!   gracefully](#stopping-gracefully)) returns first, and everything runs as on a
 //!   normal return: `main`'s destructors, close on `main`'s thread, atexit handlers.
@@ -228,7 +235,8 @@
 //! normally or by unwinding, last registered first. Each can be released or run
 //! early; [`Defer::release`] cancels all registered so far. A panicking cleanup never
 //! skips the others and is reported on one line of stderr. For one cleanup, [`defer!`]
-//! (or [`guard`], to disarm it) costs what a hand-written `Drop` costs.
+//! (or [`guard`], to disarm it) is a guard of its own: 3.1 to 3.4 ns where a
+//! hand-written `Drop` guard costs 1.6 to 1.7 ns (the repository's `bench/README.md`).
 //!
 //! ```
 //! let mut log = Vec::new();
@@ -268,6 +276,8 @@
 //!   time the point runs (close points excepted: see above).
 
 #![warn(missing_docs)]
+// docs.rs (`--cfg docsrs`, nightly) marks each item that needs a feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // `cement::test`'s docs show the `#[test]` it stands for.
 #![allow(clippy::test_attr_in_doctest)]
 
@@ -279,6 +289,15 @@ pub use cement_core::{
 
 #[doc(hidden)]
 pub use cement_core::__private;
+
+/// The README's ```rust blocks, compiled as this crate's doctests, and run where they
+/// end on their own. Its async example needs the `tokio` feature, which `cargo test
+/// --workspace` turns on (`cargo test --doc -p cement --features tokio` alone). The
+/// path holds inside the workspace (`../README.md`) and inside the package (where
+/// cargo puts the README at the root).
+#[cfg(all(doctest, feature = "tokio"))]
+#[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", env!("CARGO_PKG_README")))]
+pub struct ReadmeDoctests;
 
 /// Turns `fn main` into a program that runs inside an [`App`]: set up, run the body,
 /// close deterministically.

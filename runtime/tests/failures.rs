@@ -1,4 +1,4 @@
-//! `App::failures()` (SPEC §10): every hook and deferred cleanup of an App that
+//! `App::failures()`: every hook and deferred cleanup of an App that
 //! failed, in order, with its point, name, message and whether it panicked.
 //!
 //! Every test uses its own label, so the declared hooks below (scoped with `app`) run

@@ -1,5 +1,5 @@
 //! `#[cement::test]` with `App::deliver_signal`: shutdown is testable without a real
-//! signal (SPEC §7).
+//! signal.
 
 use std::sync::Mutex;
 

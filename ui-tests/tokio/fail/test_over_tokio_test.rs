@@ -1,0 +1,5 @@
+#[cement::test]
+#[tokio::test]
+async fn stacked() {}
+
+fn main() {}
