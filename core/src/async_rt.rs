@@ -16,11 +16,14 @@ use crate::runtime::CatchUnwind;
 use crate::testing::{self, TestOptions};
 use crate::App;
 
+// The `cfg` repeats the module's: docs.rs shows its badge on these methods.
+#[cfg(feature = "tokio")]
 impl App {
     /// [`setup`](App::setup) for async code: async hooks are awaited on the caller's
     /// runtime, which becomes the App's runtime if it has none yet.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
     /// let app = cement::App::new("demo");
     /// app.setup_async().await;
@@ -41,6 +44,7 @@ impl App {
     /// If the App was closed by hand before: no body starts once close has begun.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
     /// let app = cement::App::new("demo");
     /// let label_len = app.run_async(async { app.label().len() }).await;
@@ -61,6 +65,7 @@ impl App {
     /// async hooks from another thread.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use cement::{App, Hook};
     ///
     /// # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -89,6 +94,7 @@ impl App {
     /// If `point` is [`Hook::Signal`].
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use cement::{App, Hook};
     ///
     /// let app = App::new("demo");

@@ -147,6 +147,7 @@ impl Drop for Cleanups<'_> {
 /// ```
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// use std::cell::RefCell;
 ///
 /// let log = RefCell::new(Vec::new());
@@ -173,6 +174,7 @@ impl Drop for Cleanups<'_> {
 /// unwinding, the report is all, so the process never aborts on a double panic.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// let result = std::panic::catch_unwind(|| {
 ///     let d = cement::Defer::new();
 ///     d.defer(|| println!("still runs"));
@@ -199,6 +201,7 @@ impl<'a> Defer<'a> {
     /// An empty scope.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let d = cement::Defer::new();
     /// d.defer(|| println!("runs when `d` is dropped"));
     /// ```
@@ -216,6 +219,7 @@ impl<'a> Defer<'a> {
     /// [`run_now`](DeferHandle::run_now); dropping the handle keeps the cleanup.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let mut closed = false;
     /// {
     ///     let d = cement::Defer::new();
@@ -238,6 +242,7 @@ impl<'a> Defer<'a> {
     /// cleanup deferred after this still runs at scope end.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use std::cell::Cell;
     ///
     /// let ran = Cell::new(Vec::new());
@@ -341,6 +346,7 @@ impl RunLastFirst {
 /// Dropping the handle keeps the cleanup; it runs at scope end.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// let log = std::cell::RefCell::new(Vec::new());
 /// {
 ///     let d = cement::Defer::new();
@@ -359,6 +365,7 @@ impl DeferHandle<'_, '_> {
     /// whole [`Defer`] was released.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let d = cement::Defer::new();
     /// let undo = d.defer(|| unreachable!("released"));
     /// undo.release();
@@ -371,6 +378,7 @@ impl DeferHandle<'_, '_> {
     /// was released. A panic in it continues from here, as from a direct call.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let mut count = 0;
     /// {
     ///     let d = cement::Defer::new();
@@ -403,6 +411,7 @@ impl fmt::Debug for DeferHandle<'_, '_> {
 /// so the process never aborts on a double panic.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// let mut closed = false;
 /// {
 ///     let _guard = cement::guard(|| closed = true);
@@ -417,6 +426,7 @@ pub struct Guard<F: FnOnce()> {
 /// Returns a [`Guard`] that runs `f` when dropped.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// let mut log = Vec::new();
 /// {
 ///     let g = cement::guard(|| log.push("rolled back"));
@@ -435,6 +445,7 @@ impl<F: FnOnce()> Guard<F> {
     /// Drops the guard without running its closure.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let mut ran = false;
     /// cement::guard(|| ran = true).disarm();
     /// assert!(!ran);
@@ -473,6 +484,7 @@ impl<F: FnOnce()> Drop for Guard<F> {
 /// `defer`, as a zero-cost guard. Several in one scope run last first.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// let mut log = Vec::new();
 /// {
 ///     cement::defer! { println!("runs second"); }

@@ -70,6 +70,7 @@ impl fmt::Display for Running {
 /// `cement: ` in front: `pre_close hook myapp::flush returned an error: disk full`.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// use cement::{App, Hook};
 ///
 /// let app = App::new("demo");
@@ -109,6 +110,7 @@ impl HookFailure {
     /// ([`App::defer`](crate::App::defer)).
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("demo");
     /// app.defer(|| panic!("cannot unlink"));
     /// app.close();
@@ -130,6 +132,7 @@ impl HookFailure {
     ///   in registration order.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use cement::{App, Hook};
     ///
     /// let app = App::new("demo");
@@ -145,18 +148,18 @@ impl HookFailure {
 
     /// What went wrong, as reported: a panic's payload, or for an `Err(e)` `e`'s
     /// `Display` followed by its `source()` chain, joined with `: ` (`Debug` for a
-    /// type without `Display`). Unlike the report on stderr, line breaks are kept.
+    /// type without `Display`): a declared hook returning `std::io::Result` that
+    /// failed to read a file says `No such file or directory (os error 2)`. Unlike
+    /// the report on stderr, line breaks are kept.
     ///
     /// ```
-    /// #[cement::cleanup(pre_close, app = "demo")]
-    /// fn read_journal() -> std::io::Result<()> {
-    ///     std::fs::read("/nonexistent/journal")?;
-    ///     Ok(())
-    /// }
+    /// # extern crate cement_core as cement;
+    /// use cement::{App, Hook};
     ///
-    /// let app = cement::App::new("demo");
+    /// let app = App::new("demo");
+    /// app.register_hook(Hook::PreClose, 0, |_app: &App| panic!("disk full\nretry later"));
     /// app.close();
-    /// assert_eq!(app.failures()[0].message(), "No such file or directory (os error 2)");
+    /// assert_eq!(app.failures()[0].message(), "disk full\nretry later");
     /// ```
     pub fn message(&self) -> &str {
         self.failure.message()
@@ -165,6 +168,7 @@ impl HookFailure {
     /// Whether it panicked (`false`: it returned `Err`).
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use cement::{App, Hook};
     ///
     /// let app = App::new("demo");

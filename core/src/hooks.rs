@@ -25,6 +25,7 @@ pub(crate) type DeclaredFn = fn(&App, Option<Signal>) -> Result<(), String>;
 ///
 #[cfg_attr(feature = "tokio", doc = "```")]
 #[cfg_attr(not(feature = "tokio"), doc = "```ignore")]
+/// # extern crate cement_core as cement;
 /// use cement::{App, Hook, HookFuture};
 ///
 /// fn flush(app: &App) -> HookFuture<'_> {

@@ -642,7 +642,7 @@ pub(crate) fn status_after_atexit() -> Option<i32> {
 mod tests {
     use super::*;
 
-    /// SPEC §11's table, written out row by row for every phase and event, in the
+    /// The table in the module docs, written out row by row for every phase and event, in the
     /// three contexts that change an answer: a hand-driven App, a driven one, and a
     /// thread other than the signal path's while the signal path ends the process.
     fn expected(phase: Phase, context: Context, event: Event) -> Action {
@@ -717,7 +717,7 @@ mod tests {
                 let step = watcher_step(phase, context);
                 let want = match phase {
                     Phase::Closing | Phase::Closed | Phase::AtExit => Done,
-                    // A body that never asks cannot be waited for (SPEC §7).
+                    // A body that never asks cannot be waited for.
                     Phase::Body if !context.cooperating => CloseNow,
                     // Nothing brings a hand-made App back to close it.
                     Phase::Built | Phase::SetUp if !context.driven => CloseNow,

@@ -5,6 +5,7 @@ use std::fmt;
 /// The points in an [`App`](crate::App)'s life where hooks run.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// use cement::{App, Hook};
 ///
 /// let app = App::new("demo");
@@ -36,6 +37,7 @@ impl Hook {
     /// Every hook point, in lifecycle order.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let names: Vec<&str> = cement::Hook::ALL.iter().map(|hook| hook.name()).collect();
     /// assert_eq!(names[0], "pre_setup");
     /// assert_eq!(names[6], "signal");
@@ -53,6 +55,7 @@ impl Hook {
     /// The name used in attributes and reports: `pre_setup`, ..., `signal`.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Hook::PostClose.name(), "post_close");
     /// ```
     pub const fn name(self) -> &'static str {

@@ -60,7 +60,7 @@ impl<E: Debug> Outcome for Result<(), E> {
     }
 }
 
-/// A declared hook's error, whose report message (SPEC §10) the generated code picks
+/// A declared hook's error, whose report message (its `Display` and source chain) the generated code picks
 /// by autoref specialisation: it calls
 /// `(&&&&ErrorMessage(&error)).cement_message_kind().report_message(&error)`, and
 /// method lookup, which tries the receiver with the most references first, takes the

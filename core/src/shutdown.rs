@@ -139,6 +139,7 @@ impl Requests {
 /// 'static`, for threads and tasks. It does not keep the App alive.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// let app = cement::App::new("demo");
 /// let token = app.shutdown_token();
 /// assert!(!token.is_requested());
@@ -154,6 +155,7 @@ impl ShutdownToken {
     /// Whether shutdown was requested: one atomic load.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let token = cement::App::new("demo").shutdown_token();
     /// assert!(!token.is_requested());
     /// ```
@@ -166,6 +168,7 @@ impl ShutdownToken {
     /// `None` waits as long as it takes.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let token = cement::App::new("demo").shutdown_token();
     /// assert!(!token.wait(Some(std::time::Duration::from_millis(1))));
     /// ```
@@ -177,6 +180,7 @@ impl ShutdownToken {
     /// [`App::shutdown_requested`](crate::App::shutdown_requested).
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let token = cement::App::new("demo").shutdown_token();
     /// let stop = token.requested();
     /// token.request();
@@ -193,6 +197,7 @@ impl ShutdownToken {
     /// does.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("demo");
     /// app.shutdown_token().request();
     /// assert!(app.is_shutdown_requested());
@@ -218,6 +223,7 @@ impl fmt::Debug for ShutdownToken {
 /// request comes. `Send`, `Unpin` and `'static`.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// fn assert_future<F: std::future::Future<Output = ()> + Send + Unpin + 'static>(_: F) {}
 /// assert_future(cement::App::new("demo").shutdown_requested());
 /// ```

@@ -17,6 +17,7 @@ use std::fmt;
 /// | [`SHUTDOWN`](Signal::SHUTDOWN) | never arrives | `CTRL_SHUTDOWN_EVENT` (services only) |
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// use cement::Signal;
 ///
 /// assert_eq!(Signal::TERM.number(), 15);
@@ -30,24 +31,28 @@ impl Signal {
     /// `SIGINT`, sent by Ctrl-C; on Windows, `CTRL_C_EVENT`.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Signal::INT.number(), 2);
     /// ```
     pub const INT: Signal = Signal(2);
     /// `SIGTERM`, the polite request to end. Never arrives on Windows.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Signal::TERM.number(), 15);
     /// ```
     pub const TERM: Signal = Signal(15);
     /// `SIGHUP`, the terminal went away. Never arrives on Windows.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Signal::HUP.number(), 1);
     /// ```
     pub const HUP: Signal = Signal(1);
     /// Windows' `CTRL_BREAK_EVENT` (Ctrl-Break). Never arrives on Unix.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Signal::BREAK.name(), "CTRL_BREAK_EVENT");
     /// ```
     pub const BREAK: Signal = Signal(-1);
@@ -56,18 +61,21 @@ impl Signal {
     /// is cut to fit. Never arrives on Unix.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Signal::CLOSE.name(), "CTRL_CLOSE_EVENT");
     /// ```
     pub const CLOSE: Signal = Signal(-2);
     /// Windows' `CTRL_LOGOFF_EVENT` (received by services). Never arrives on Unix.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Signal::LOGOFF.name(), "CTRL_LOGOFF_EVENT");
     /// ```
     pub const LOGOFF: Signal = Signal(-5);
     /// Windows' `CTRL_SHUTDOWN_EVENT` (received by services). Never arrives on Unix.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Signal::SHUTDOWN.name(), "CTRL_SHUTDOWN_EVENT");
     /// ```
     pub const SHUTDOWN: Signal = Signal(-6);
@@ -85,6 +93,7 @@ impl Signal {
     /// The signal with this [`number`](Signal::number), if it is one of the above.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Signal::from_number(2), Some(cement::Signal::INT));
     /// assert_eq!(cement::Signal::from_number(9), None);
     /// ```
@@ -97,6 +106,7 @@ impl Signal {
     /// events, the event's code negated (`CTRL_CLOSE_EVENT` is 2: `-2`).
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Signal::INT.number(), 2);
     /// assert_eq!(cement::Signal::CLOSE.number(), -2);
     /// ```
@@ -108,6 +118,7 @@ impl Signal {
     /// `CTRL_BREAK_EVENT` and so on. Ctrl-C is `SIGINT` on every platform.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::Signal::HUP.name(), "SIGHUP");
     /// ```
     pub const fn name(self) -> &'static str {
@@ -127,6 +138,7 @@ impl Signal {
     /// reports for a process ended by Ctrl-C.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// # #[cfg(unix)]
     /// assert_eq!(cement::Signal::TERM.exit_code(), 143);
     /// # #[cfg(windows)]

@@ -74,6 +74,7 @@ impl App {
     /// the process ends.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use cement::{App, Hook};
     ///
     /// let app = App::new("demo");
@@ -185,6 +186,7 @@ impl App {
     /// Whether [`close`](App::close) has finished.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("myapp");
     /// assert!(!app.is_closed());
     /// app.close();
@@ -203,6 +205,7 @@ impl App {
     /// cement never drops a cleanup.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use cement::{App, Hook};
     ///
     /// let app = App::new("demo");
@@ -241,6 +244,7 @@ impl App {
     /// cleanup.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("demo");
     /// app.defer(|| println!("runs second"));
     /// app.defer(|| println!("runs first"));
@@ -297,6 +301,7 @@ impl App {
 /// Dropping the handle keeps the cleanup; [`release`](Deferred::release) cancels it.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// let app = cement::App::new("myapp");
 /// let kept = app.defer(|| println!("runs at close"));
 /// drop(kept); // still runs at close
@@ -320,6 +325,7 @@ impl Deferred {
     /// Cancels the cleanup: it will not run. Does nothing if it already ran.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("demo");
     /// let d = app.defer(|| unreachable!());
     /// d.release();

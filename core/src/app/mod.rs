@@ -34,6 +34,7 @@ use crate::{atexit, lock, trace};
 /// counterpart of Cement's `with App('myapp') as app: app.run()`:
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// use cement::{App, Hook};
 ///
 /// let app = App::new("myapp");
@@ -90,6 +91,7 @@ struct Inner {
 /// Builds an [`App`] with options; see [`App::builder`].
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// let app = cement::App::builder("myapp").exit_on_close(true).build();
 /// assert!(app.exit_on_close());
 /// ```
@@ -109,6 +111,7 @@ impl AppBuilder {
     /// `#[cement::main]` what to return.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::builder("myapp").exit_on_close(true).build();
     /// assert!(app.exit_on_close());
     /// ```
@@ -121,6 +124,7 @@ impl AppBuilder {
     /// (default `false` for a hand-built App; `#[cement::main]` turns it on).
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::builder("myapp").catch_signals(true).build();
     /// assert!(app.catches_signals());
     /// ```
@@ -135,6 +139,7 @@ impl AppBuilder {
     /// with `_exit`: atexit handlers do not run.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use std::time::Duration;
     ///
     /// let app = cement::App::builder("myapp")
@@ -158,6 +163,7 @@ impl AppBuilder {
     /// App is closed beside it, from the signal-watching thread.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use std::time::Duration;
     ///
     /// let app = cement::App::builder("myapp")
@@ -174,6 +180,7 @@ impl AppBuilder {
     /// The App, not set up yet.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::builder("myapp").build();
     /// assert_eq!(app.label(), "myapp");
     /// assert!(!app.exit_on_close() && !app.catches_signals());
@@ -209,6 +216,7 @@ impl App {
     /// An App with default options.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("myapp");
     /// assert_eq!(app.label(), "myapp");
     /// ```
@@ -219,6 +227,7 @@ impl App {
     /// A builder, to set options before the App exists.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::builder("myapp")
     ///     .exit_on_close(true)
     ///     .catch_signals(false)
@@ -238,6 +247,7 @@ impl App {
     /// The label hooks are scoped by (`#[cleanup(.., app = "label")]`).
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert_eq!(cement::App::new("myapp").label(), "myapp");
     /// ```
     pub fn label(&self) -> &str {
@@ -247,6 +257,7 @@ impl App {
     /// Whether the program's exit status is this App's exit code.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert!(!cement::App::new("myapp").exit_on_close());
     /// ```
     pub fn exit_on_close(&self) -> bool {
@@ -256,6 +267,7 @@ impl App {
     /// Whether this App catches signals while it is set up.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// assert!(!cement::App::new("myapp").catches_signals());
     /// ```
     pub fn catches_signals(&self) -> bool {
@@ -266,6 +278,7 @@ impl App {
     /// [`AppBuilder::shutdown_grace`].
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("myapp");
     /// assert_eq!(app.shutdown_grace(), std::time::Duration::from_secs(10));
     /// ```
@@ -288,6 +301,7 @@ impl App {
     /// first, so a declared `pre_setup` hook runs too.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use cement::{App, Hook};
     /// use std::sync::atomic::{AtomicU32, Ordering};
     ///
@@ -347,6 +361,7 @@ impl App {
     /// close has begun.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("demo");
     /// let answer = app.run(|app| app.label().len());
     /// assert_eq!(answer, 4);
@@ -405,6 +420,7 @@ impl App {
     /// The code the process will exit with (default 0).
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("myapp");
     /// assert_eq!(app.exit_code(), 0);
     /// app.set_exit_code(3);
@@ -417,6 +433,7 @@ impl App {
     /// Sets the code the process will exit with.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("demo");
     /// app.set_exit_code(3);
     /// assert_eq!(app.close(), 3);
@@ -429,6 +446,7 @@ impl App {
     /// the close sequence that follows can tell why they run.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("demo");
     /// assert_eq!(app.received_signal(), None);
     /// ```
@@ -486,6 +504,7 @@ impl App {
     /// the value of the same type it replaces.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// struct TmpFile(std::path::PathBuf);
     ///
     /// let app = cement::App::new("demo");
@@ -520,6 +539,7 @@ impl App {
     /// The value of type `T` stored with [`insert`](App::insert), if any.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("myapp");
     /// assert!(app.get::<u32>().is_none());
     /// app.insert(7_u32);
@@ -652,30 +672,24 @@ impl App {
     /// [`atexit`](crate::atexit) handlers belong to no App and are not listed, nor is
     /// an `Err` returned by `#[cement::main]`'s body (std's `Error: {e:?}` reports it).
     ///
-    /// For tests, and for a program that decides what its failures mean. A
-    /// `#[cement::main]` program can let a last `post_close` hook (the heaviest) choose the exit
-    /// code (a failure makes it 1; this makes it 75 when only the flush failed):
+    /// For tests, and for a program that decides what its failures mean. A program
+    /// can let a last `post_close` hook (the heaviest) choose the exit code (a
+    /// failure makes it 1; this makes it 75 when only `pre_close` hooks failed):
     ///
     /// ```
-    /// use cement::{cleanup, App, Hook};
+    /// # extern crate cement_core as cement;
+    /// use cement::{App, Hook};
     ///
-    /// #[cleanup(pre_close, app = "myapp")]
-    /// fn flush_journal() -> Result<(), String> {
-    ///     Err("journal is read-only".to_owned())
-    /// }
-    ///
-    /// #[cleanup(post_close, weight = 1000, app = "myapp")]
-    /// fn exit_code_from_failures(app: &App) {
+    /// let app = App::new("myapp");
+    /// app.register_hook(Hook::PreClose, 0, |_app: &App| panic!("journal is read-only"));
+    /// app.register_hook(Hook::PostClose, 1000, |app: &App| {
     ///     let failures = app.failures();
-    ///     let only_the_flush = !failures.is_empty()
-    ///         && failures.iter().all(|f| f.hook().ends_with("::flush_journal"));
-    ///     if only_the_flush {
+    ///     let only_pre_close = !failures.is_empty()
+    ///         && failures.iter().all(|f| f.point() == Some(Hook::PreClose));
+    ///     if only_pre_close {
     ///         app.set_exit_code(75); // EX_TEMPFAIL: try again later
     ///     }
-    /// }
-    ///
-    /// // What `#[cement::main(label = "myapp", exit_on_close = true)]` runs:
-    /// let app = App::new("myapp");
+    /// });
     /// app.setup();
     /// assert_eq!(app.close(), 75);
     /// ```
@@ -683,6 +697,7 @@ impl App {
     /// A `main` that drives the App itself reads them once close is done:
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use cement::{App, HookFailure};
     /// use std::process::ExitCode;
     ///

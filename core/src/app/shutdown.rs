@@ -21,6 +21,7 @@ impl App {
     /// as on any return. A caught signal calls this after its `signal` hooks.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("demo");
     /// let token = app.shutdown_token();
     /// app.request_shutdown();
@@ -37,6 +38,7 @@ impl App {
     /// (up to the grace) for the body to return instead of running beside it.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("worker");
     /// app.run(|app| {
     ///     let mut batches = 0;
@@ -61,6 +63,7 @@ impl App {
     /// `None` waits as long as it takes. Marks the body as cooperating.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use std::time::Duration;
     ///
     /// let app = cement::App::new("demo");
@@ -79,6 +82,7 @@ impl App {
     /// cooperating.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// # fn block_on(future: impl std::future::Future<Output = ()>) {
     /// #     use std::task::{Context, Poll, Wake, Waker};
     /// #     struct Unpark(std::thread::Thread);
@@ -103,6 +107,7 @@ impl App {
     /// `'static`, and it does not keep the App alive. Marks the body as cooperating.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let app = cement::App::new("demo");
     /// let token = app.shutdown_token();
     /// let worker = std::thread::spawn({
@@ -133,6 +138,7 @@ impl App {
     /// code changes, one line says so, and close finishes.
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// use cement::{App, Hook, Signal};
     ///
     /// let app = App::new("demo");

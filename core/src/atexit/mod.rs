@@ -6,6 +6,7 @@
 //! ```
 //!
 //! ```
+//! # extern crate cement_core as cement;
 //! cement::atexit::register(|| println!("goodbye"));
 //! ```
 //!
@@ -50,6 +51,7 @@ type Handler = Box<dyn FnOnce() + Send>;
 /// registered earlier.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// use cement::atexit;
 ///
 /// atexit::register(|| println!("removed the lock file"));
@@ -65,6 +67,7 @@ pub fn register(f: impl FnOnce() + Send + 'static) -> AtExit {
 /// A handler registered by [`register`]. Dropping it keeps the handler.
 ///
 /// ```
+/// # extern crate cement_core as cement;
 /// let kept = cement::atexit::register(|| println!("runs at exit"));
 /// drop(kept); // still runs at exit
 /// let cancelled = cement::atexit::register(|| unreachable!("unregistered"));
@@ -81,6 +84,7 @@ impl AtExit {
     /// already ran or is running (the process is ending).
     ///
     /// ```
+    /// # extern crate cement_core as cement;
     /// let handler = cement::atexit::register(|| unreachable!("unregistered"));
     /// assert!(handler.unregister());
     /// ```

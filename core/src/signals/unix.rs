@@ -12,7 +12,7 @@
 //! - with the `tokio` feature, for the App of an async `#[cement::main]` on the
 //!   multi-thread runtime: a task on that runtime's I/O driver, which starts the
 //!   delivering thread only when a signal comes. An empty async main then starts no
-//!   thread beside tokio's (SPEC §6). The task needs a free worker: with every worker
+//!   thread beside tokio's (start-up costs no thread). The task needs a free worker: with every worker
 //!   blocked, the first signal waits for one, and a second still ends the process at
 //!   once from the handler.
 //!

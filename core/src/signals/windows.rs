@@ -1,4 +1,4 @@
-//! Windows console control events (SPEC §9): Ctrl-C is [`Signal::INT`]; Ctrl-Break,
+//! Windows console control events: Ctrl-C is [`Signal::INT`]; Ctrl-Break,
 //! a closed console window, log-off and shutdown are [`Signal::BREAK`],
 //! [`Signal::CLOSE`], [`Signal::LOGOFF`] and [`Signal::SHUTDOWN`]. `SIGTERM` and
 //! `SIGHUP` never arrive here.
