@@ -93,6 +93,8 @@ impl fmt::Display for Running {
 pub struct HookFailure {
     point: Option<Hook>,
     hook: String,
+    /// It is a supervised task's (`hook` is the task's name).
+    task: bool,
     failure: Failure,
 }
 
@@ -102,8 +104,38 @@ impl HookFailure {
             point: running.point(),
             // `format!`, not `to_string`: see `report::error_chain`.
             hook: format!("{}", running.name()),
+            task: false,
             failure,
         }
+    }
+
+    /// A supervised task's failure: it failed, panicked or did not stop in time.
+    pub(crate) fn of_task(name: &str, failure: Failure) -> HookFailure {
+        HookFailure {
+            point: None,
+            hook: name.to_owned(),
+            task: true,
+            failure,
+        }
+    }
+
+    /// The task's name, if a supervised task ([`App::spawn_thread`](crate::App::spawn_thread),
+    /// `App::spawn`) failed; `None` for hooks and deferred cleanups. Its
+    /// [`point`](HookFailure::point) is `None` and its [`hook`](HookFailure::hook)
+    /// is the same name.
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// let app = cement::App::new("demo");
+    /// let task = app.spawn_thread("indexer", |_stop| Err::<(), _>("disk full"));
+    /// task.join(None);
+    /// let failure = &app.failures()[0];
+    /// assert_eq!(failure.task(), Some("indexer"));
+    /// assert_eq!(failure.to_string(), "task indexer returned an error: disk full");
+    /// # app.close();
+    /// ```
+    pub fn task(&self) -> Option<&str> {
+        self.task.then_some(self.hook.as_str())
     }
 
     /// The hook point that failed; `None` for a deferred cleanup
@@ -188,6 +220,8 @@ impl fmt::Display for HookFailure {
         if let Some(point) = self.point {
             f.write_str(point.name())?;
             f.write_str(" hook ")?;
+        } else if self.task {
+            f.write_str("task ")?;
         }
         f.write_str(&self.hook)?;
         f.write_str(" ")?;

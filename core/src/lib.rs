@@ -33,6 +33,7 @@ mod hooks;
 #[cfg_attr(not(feature = "tokio"), path = "runtime_off.rs")]
 mod runtime;
 mod signals;
+mod tasks;
 
 // What generated code runs.
 #[cfg(feature = "tokio")]
@@ -51,6 +52,7 @@ pub use hooks::HookFuture;
 pub use points::Hook;
 pub use shutdown::{ShutdownRequested, ShutdownToken};
 pub use signal::Signal;
+pub use tasks::{TaskBuilder, TaskHandle, TaskOutput};
 
 /// Locks, ignoring poison: cement never runs user code under its own locks, so a
 /// poisoned lock holds consistent data. Out of line, so each lock is one call rather

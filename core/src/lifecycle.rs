@@ -22,7 +22,7 @@
 //! | the body, cooperating | deliver; wait for it; `post_run` and close on its thread | as above |
 //! | the body, not cooperating | deliver; close at once from the watcher | |
 //! | `post_run`, after the run | deliver; wait for close to start on that thread | as above |
-//! | closing, closed, atexit handlers | no `signal` hooks; the code becomes 128 + n unless non-zero; one line; they finish | the close deadline, if set |
+//! | closing (stopping tasks, then its hooks), closed, atexit handlers | no `signal` hooks; the code becomes 128 + n unless non-zero; one line; they finish | the close deadline, if set |
 //!
 //! A second signal, in any phase once signals are caught, ends the process at once.
 
@@ -51,7 +51,10 @@ pub(crate) enum Phase {
     PostRun,
     /// `run` returned; close has not begun.
     AfterRun,
-    /// The close sequence runs (on the thread [`State::closer`] names).
+    /// Close's first step: the App's supervised tasks are asked to stop and waited
+    /// for (on the thread [`State::closer`] names); no task starts any more.
+    StoppingTasks,
+    /// The rest of the close sequence runs, on the same thread.
     Closing,
     /// The close sequence finished.
     Closed,
@@ -63,7 +66,7 @@ pub(crate) enum Phase {
 impl Phase {
     /// Every phase, in order: for tests that walk them all.
     #[cfg(test)]
-    pub(crate) const ALL: [Phase; 10] = [
+    pub(crate) const ALL: [Phase; 11] = [
         Phase::Built,
         Phase::SettingUp,
         Phase::SetUp,
@@ -71,10 +74,16 @@ impl Phase {
         Phase::Body,
         Phase::PostRun,
         Phase::AfterRun,
+        Phase::StoppingTasks,
         Phase::Closing,
         Phase::Closed,
         Phase::AtExit,
     ];
+
+    /// Close has begun and not finished.
+    pub(crate) fn is_closing(self) -> bool {
+        matches!(self, Phase::StoppingTasks | Phase::Closing)
+    }
 
     /// What runs in this phase, for the line that says the grace ran out.
     pub(crate) fn what_runs(self) -> &'static str {
@@ -172,7 +181,7 @@ pub(crate) fn decide(phase: Phase, context: Context, event: Event) -> Action {
         Event::FirstSignal => match phase {
             Built => Action::OsDefault,
             SettingUp | SetUp | PreRun | Body | PostRun | AfterRun => Action::Deliver,
-            Closing | Closed | AtExit => Action::FinishClosing,
+            StoppingTasks | Closing | Closed | AtExit => Action::FinishClosing,
         },
         Event::SecondSignal => match phase {
             Built => Action::OsDefault,
@@ -181,20 +190,20 @@ pub(crate) fn decide(phase: Phase, context: Context, event: Event) -> Action {
         Event::BodyReturns if context.signal_path_ends => Action::WaitForProcessEnd,
         Event::BodyReturns => Action::GoOn,
         Event::CloseCalled => match phase {
-            Closing if context.closing_here => Action::ReturnCode,
-            Closing => Action::WaitForClose,
+            StoppingTasks | Closing if context.closing_here => Action::ReturnCode,
+            StoppingTasks | Closing => Action::WaitForClose,
             Closed | AtExit if context.signal_path_ends => Action::WaitForProcessEnd,
             Closed | AtExit => Action::ReturnCode,
             _ => Action::RunClose,
         },
         Event::ProcessExit => match phase {
-            Closing if context.closing_here => Action::ResumeClose,
-            Closing => Action::WaitForClose,
+            StoppingTasks | Closing if context.closing_here => Action::ResumeClose,
+            StoppingTasks | Closing => Action::WaitForClose,
             Closed | AtExit => Action::Nothing,
             _ => Action::RunClose,
         },
         Event::GraceEnds => match phase {
-            Built | Closing | Closed | AtExit => Action::Nothing,
+            Built | StoppingTasks | Closing | Closed | AtExit => Action::Nothing,
             _ => Action::CloseFromWatcher,
         },
     }
@@ -215,7 +224,7 @@ pub(crate) enum WatcherStep {
 /// The watcher's half of the table: see [`WatcherStep`].
 pub(crate) fn watcher_step(phase: Phase, context: Context) -> WatcherStep {
     match phase {
-        Phase::Closing | Phase::Closed | Phase::AtExit => WatcherStep::Done,
+        Phase::StoppingTasks | Phase::Closing | Phase::Closed | Phase::AtExit => WatcherStep::Done,
         Phase::Body if !context.cooperating => WatcherStep::CloseNow,
         // Nothing drives a hand-made App back to close: no run will start.
         Phase::Built | Phase::SetUp if !context.driven => WatcherStep::CloseNow,
@@ -243,7 +252,7 @@ struct State {
     /// `run` calls under way, and bodies among them.
     runs: u32,
     bodies: u32,
-    /// The thread running the close sequence, while [`Phase::Closing`].
+    /// The thread running the close sequence, while close runs.
     closer: u64,
     /// The thread on which the signal path ends the process, once it does.
     signal_path: Option<u64>,
@@ -307,7 +316,7 @@ impl Lifecycle {
         Context {
             driven: state.driven,
             cooperating,
-            closing_here: state.phase == Phase::Closing && state.closer == me,
+            closing_here: state.phase.is_closing() && state.closer == me,
             signal_path_ends: state.signal_path.is_some_and(|thread| thread != me),
         }
     }
@@ -377,7 +386,7 @@ impl Lifecycle {
     /// signal arrived or close began.
     pub(crate) fn begin_run(&self) -> bool {
         let mut state = self.state();
-        if state.signalled || matches!(state.phase, Phase::Closing | Phase::Closed) {
+        if state.signalled || state.phase.is_closing() || state.phase == Phase::Closed {
             return false;
         }
         state.runs += 1;
@@ -391,7 +400,7 @@ impl Lifecycle {
     /// `pre_run` hooks, close has not begun). If not, the run is over.
     pub(crate) fn begin_body(&self) -> bool {
         let mut state = self.state();
-        if state.signalled || matches!(state.phase, Phase::Closing | Phase::Closed) {
+        if state.signalled || state.phase.is_closing() || state.phase == Phase::Closed {
             state.runs -= 1;
             if state.runs == 0 && state.phase == Phase::PreRun {
                 // No body ran: as if no run had started.
@@ -443,7 +452,7 @@ impl Lifecycle {
             match decide(state.phase, self.context(&state, false), event) {
                 Action::RunClose => {
                     state.closer = thread_number();
-                    self.moved(state, Phase::Closing);
+                    self.moved(state, Phase::StoppingTasks);
                     return CloseStart::Run;
                 }
                 Action::ResumeClose => return CloseStart::Resume,
@@ -458,10 +467,24 @@ impl Lifecycle {
                     wait_for_the_process_to_end()
                 }
                 // Closed, or this thread runs the sequence (a hook called `close()`).
-                _ if state.phase == Phase::Closing => return CloseStart::Done(self.code()),
+                _ if state.phase.is_closing() => return CloseStart::Done(self.code()),
                 _ => return CloseStart::Done(state.closed_with),
             }
         }
+    }
+
+    /// Close's first step ran: its supervised tasks are stopped (or named).
+    pub(crate) fn tasks_stopped(&self) {
+        let state = self.state();
+        if state.phase == Phase::StoppingTasks {
+            self.moved(state, Phase::Closing);
+        }
+    }
+
+    /// Whether a supervised task may start: not once close has begun.
+    pub(crate) fn accepts_tasks(&self) -> bool {
+        let phase = self.state().phase;
+        !(phase.is_closing() || matches!(phase, Phase::Closed | Phase::AtExit))
     }
 
     /// The close sequence ran: its final code, for every caller. The thread that
@@ -654,7 +677,7 @@ mod tests {
             // Setup, pre_run, the body, post_run, after the run: deliver.
             (Event::FirstSignal, SettingUp | SetUp | PreRun | Body | PostRun | AfterRun) => Deliver,
             // Close and the atexit handlers finish; one line.
-            (Event::FirstSignal, Closing | Closed | AtExit) => FinishClosing,
+            (Event::FirstSignal, StoppingTasks | Closing | Closed | AtExit) => FinishClosing,
             // A second signal ends the process at once, in any phase.
             (Event::SecondSignal, _) => ExitAtOnce,
             // A body returning goes on to post_run, unless the signal path closed
@@ -662,18 +685,18 @@ mod tests {
             (Event::BodyReturns, _) if context.signal_path_ends => WaitForProcessEnd,
             (Event::BodyReturns, _) => GoOn,
             // close(): once; nested calls return the code; others wait.
-            (Event::CloseCalled, Closing) if context.closing_here => ReturnCode,
-            (Event::CloseCalled, Closing) => WaitForClose,
+            (Event::CloseCalled, StoppingTasks | Closing) if context.closing_here => ReturnCode,
+            (Event::CloseCalled, StoppingTasks | Closing) => WaitForClose,
             (Event::CloseCalled, Closed | AtExit) if context.signal_path_ends => WaitForProcessEnd,
             (Event::CloseCalled, Closed | AtExit) => ReturnCode,
             (Event::CloseCalled, _) => RunClose,
             // The exit-time close finishes a sequence a hook interrupted with exit.
-            (Event::ProcessExit, Closing) if context.closing_here => ResumeClose,
-            (Event::ProcessExit, Closing) => WaitForClose,
+            (Event::ProcessExit, StoppingTasks | Closing) if context.closing_here => ResumeClose,
+            (Event::ProcessExit, StoppingTasks | Closing) => WaitForClose,
             (Event::ProcessExit, Closed | AtExit) => Nothing,
             (Event::ProcessExit, _) => RunClose,
             // The grace bounds every wait of the signal path before close.
-            (Event::GraceEnds, Built | Closing | Closed | AtExit) => Nothing,
+            (Event::GraceEnds, Built | StoppingTasks | Closing | Closed | AtExit) => Nothing,
             (Event::GraceEnds, _) => CloseFromWatcher,
         }
     }
@@ -706,7 +729,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 10 * 6 * 16);
+        assert_eq!(checked, 11 * 6 * 16);
     }
 
     #[test]
@@ -716,7 +739,7 @@ mod tests {
             for context in contexts() {
                 let step = watcher_step(phase, context);
                 let want = match phase {
-                    Phase::Closing | Phase::Closed | Phase::AtExit => Done,
+                    Phase::StoppingTasks | Phase::Closing | Phase::Closed | Phase::AtExit => Done,
                     // A body that never asks cannot be waited for.
                     Phase::Body if !context.cooperating => CloseNow,
                     // Nothing brings a hand-made App back to close it.

@@ -30,13 +30,17 @@ pub(crate) enum Failure {
     Panicked(String),
     /// It returned `Err`; this is the error's report message.
     Returned(String),
+    /// A supervised task did not stop within its grace; this says what became of it.
+    NotStopped(String),
 }
 
 impl Failure {
     /// The panic's payload or the error's message, as is (line breaks included).
     pub(crate) fn message(&self) -> &str {
         match self {
-            Failure::Panicked(message) | Failure::Returned(message) => message,
+            Failure::Panicked(message)
+            | Failure::Returned(message)
+            | Failure::NotStopped(message) => message,
         }
     }
 
@@ -48,10 +52,10 @@ impl Failure {
 /// `panicked: <payload>` or `returned an error: <message>`, on one line.
 impl Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let verb = if self.panicked() {
-            "panicked"
-        } else {
-            "returned an error"
+        let verb = match self {
+            Failure::Panicked(_) => "panicked",
+            Failure::Returned(_) => "returned an error",
+            Failure::NotStopped(_) => "did not stop",
         };
         f.write_str(verb)?;
         f.write_str(": ")?;

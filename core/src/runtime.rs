@@ -39,6 +39,11 @@ impl AppRuntime {
         }
     }
 
+    /// The App's runtime, once known.
+    pub(crate) fn handle(&self) -> Option<&Handle> {
+        self.handle.get()
+    }
+
     /// The runtime a task that picks up signals can run on, if there is one.
     pub(crate) fn signal_watcher(&self) -> Option<&Handle> {
         let handle = self.handle.get()?;

@@ -47,11 +47,7 @@ struct Waiters {
 impl Shutdown {
     pub(crate) fn new(grace: Duration) -> Shutdown {
         Shutdown {
-            requests: Arc::new(Requests {
-                requested: AtomicBool::new(false),
-                waiters: Mutex::default(),
-                woken: Condvar::new(),
-            }),
+            requests: Requests::new(),
             cooperating: AtomicBool::new(false),
             grace,
         }
@@ -97,8 +93,16 @@ impl Shutdown {
     }
 }
 
-/// Asks the body to stop. Idempotent.
 impl Requests {
+    fn new() -> Arc<Requests> {
+        Arc::new(Requests {
+            requested: AtomicBool::new(false),
+            waiters: Mutex::default(),
+            woken: Condvar::new(),
+        })
+    }
+
+    /// Asks the body to stop. Idempotent.
     fn request(&self) {
         if self.requested.swap(true, Ordering::SeqCst) {
             return;
@@ -152,6 +156,14 @@ pub struct ShutdownToken {
 }
 
 impl ShutdownToken {
+    /// A token of its own, tied to no App: a supervised task's, or any one-time
+    /// event that threads wait for and futures await.
+    pub(crate) fn detached() -> ShutdownToken {
+        ShutdownToken {
+            requests: Requests::new(),
+        }
+    }
+
     /// Whether shutdown was requested: one atomic load.
     ///
     /// ```

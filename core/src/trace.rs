@@ -1,6 +1,6 @@
 //! The `tracing` feature, and the only place that knows about it: setup,
 //! run and close are spans (`cement.setup`, `cement.run`, `cement.close`, with the
-//! App's label), each hook or deferred cleanup an event at `debug` as it starts, each
+//! App's label), each supervised task a `cement.task` span (with its name), each hook or deferred cleanup an event at `debug` as it starts, each
 //! failure an `error` event with the fields `point`, `hook` and `error` (and
 //! `panicked`). Everything is on target `cement`. While a global subscriber is set,
 //! [`failure`] says so and the caller writes nothing to stderr. Nothing is traced
@@ -21,6 +21,8 @@ pub(crate) enum Span {
     Setup,
     Run,
     Close,
+    /// A supervised task; its "label" is the task's name.
+    Task,
 }
 
 #[cfg(feature = "tracing")]
@@ -52,6 +54,7 @@ mod imp {
             super::Span::Setup => tracing::info_span!(target: "cement", "cement.setup", label),
             super::Span::Run => tracing::info_span!(target: "cement", "cement.run", label),
             super::Span::Close => tracing::info_span!(target: "cement", "cement.close", label),
+            super::Span::Task => tracing::info_span!(target: "cement", "cement.task", task = label),
         });
         future.instrument(span.unwrap_or_else(Span::none)).await
     }

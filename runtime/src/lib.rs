@@ -284,7 +284,7 @@
 pub use cement_core::atexit;
 pub use cement_core::{
     defer, guard, App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, HookFailure,
-    HookFuture, ShutdownRequested, ShutdownToken, Signal,
+    HookFuture, ShutdownRequested, ShutdownToken, Signal, TaskBuilder, TaskHandle, TaskOutput,
 };
 
 #[doc(hidden)]

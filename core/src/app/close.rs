@@ -1,5 +1,6 @@
-//! The close sequence, once: `pre_close` hooks, the App's deferred cleanups (last
-//! first), `post_close` hooks, and what registers into them. One driver for sync and
+//! The close sequence, once: stopping the App's supervised tasks, `pre_close` hooks,
+//! the App's deferred cleanups (last first), `post_close` hooks, and what registers
+//! into them. One driver for sync and
 //! async callers ([`App::close_sequence`]), and for the exit-time close that
 //! `std::process::exit` runs.
 
@@ -12,42 +13,48 @@ use crate::failures::Running;
 use crate::hooks::{self, ready, Drive, HookTable, PointRun, RuntimeFn};
 use crate::lifecycle::CloseStart;
 use crate::points::Hook;
+use crate::tasks::Task;
 use crate::{lock, report, signals, trace};
 
 type DeferredSlot = Mutex<Option<Box<dyn FnOnce() + Send>>>;
 
-/// What an App runs: its hooks and deferred cleanups, and where its close sequence
-/// stands. One lock for all three: registering must see whether close has already
-/// taken what it registers into, and close takes them as it starts each step.
+/// What an App runs: its hooks, deferred cleanups and supervised tasks, and where
+/// its close sequence stands. One lock for all: registering must see whether close
+/// has already taken what it registers into, and close takes them as it starts each
+/// step.
 #[derive(Default)]
 pub(super) struct Work {
     pub(super) hooks: HookTable,
-    /// Deferred cleanups, until step 1 of close takes them.
+    /// Deferred cleanups, until close's deferred step takes them.
     deferred: Vec<Arc<DeferredSlot>>,
+    /// Supervised tasks, until close's first step takes them.
+    pub(super) tasks: Vec<Arc<Task>>,
     closing: Closing,
 }
 
-/// Where the close sequence stands (steps 1 to 3 of [`App::close`]). It lives in the App, not
+/// Where the close sequence stands (the steps of [`App::close`]). It lives in the App, not
 /// on the closing thread's stack, so that `std::process::exit` called from inside the
 /// sequence (by a hook or a deferred cleanup) can finish it: see
 /// `App::close_at_exit`.
 #[derive(Default)]
 struct Closing {
-    /// 0: `pre_close` hooks, 1: deferred cleanups, 2: `post_close` hooks, 3: done.
+    /// 0: stopping tasks, 1: `pre_close` hooks, 2: deferred cleanups, 3:
+    /// `post_close` hooks, 4: done.
     step: usize,
     /// What each step runs, by step, once it has started. Kept after the step, and
     /// dropped with the App rather than inside close: freeing many hooks is work the
     /// end of a process does not need.
     steps: Vec<StepWork>,
-    /// Cleanups deferred so far, counted once step 1 has taken them; numbers the ones
+    /// Cleanups deferred so far, counted once their step has taken them; numbers the ones
     /// deferred later, which run at once.
     deferred: usize,
 }
 
 impl Closing {
-    const PRE_CLOSE: usize = 0;
-    const DEFERRED: usize = 1;
-    const POST_CLOSE: usize = 2;
+    const STOPPING_TASKS: usize = 0;
+    const PRE_CLOSE: usize = 1;
+    const DEFERRED: usize = 2;
+    const POST_CLOSE: usize = 3;
 
     /// Whether `step` has started (or finished): what it would run is taken.
     fn started(&self, step: usize) -> bool {
@@ -58,6 +65,7 @@ impl Closing {
 /// What one step of the close sequence runs.
 #[derive(Clone)]
 pub(crate) enum StepWork {
+    Tasks(Arc<Vec<Arc<Task>>>),
     Hooks(Hook, Arc<PointRun>),
     Deferred(Arc<Vec<Arc<DeferredSlot>>>),
 }
@@ -125,6 +133,10 @@ impl App {
     async fn run_close_steps(&self, drive: Drive) {
         while let Some((step, work)) = self.next_close_step() {
             match &work {
+                StepWork::Tasks(tasks) => {
+                    self.stop_tasks(tasks, drive).await;
+                    self.lifecycle().tasks_stopped();
+                }
                 StepWork::Hooks(point, hooks) => hooks.run(self, *point, None, drive).await,
                 StepWork::Deferred(slots) => self.run_deferred(slots),
             }
@@ -145,7 +157,7 @@ impl App {
         code
     }
 
-    /// Steps 1 to 3 of [`close`](App::close): the step the sequence stands at and
+    /// The steps of [`close`](App::close): the step the sequence stands at and
     /// what it runs, or `None` once all ran. The caller runs it and then calls
     /// [`close_step_done`](App::close_step_done).
     fn next_close_step(&self) -> Option<(usize, StepWork)> {
@@ -157,6 +169,7 @@ impl App {
         }
         // The hooks of a close point are not put back: close runs once.
         let taken = match step {
+            Closing::STOPPING_TASKS => StepWork::Tasks(Arc::new(std::mem::take(&mut work.tasks))),
             Closing::PRE_CLOSE => {
                 StepWork::Hooks(Hook::PreClose, Arc::new(work.hooks.take(Hook::PreClose)))
             }

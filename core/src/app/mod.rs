@@ -4,6 +4,7 @@
 
 mod close;
 mod shutdown;
+mod tasks;
 
 use std::any::{Any, TypeId};
 use std::fmt;

@@ -1,0 +1,529 @@
+//! The App's side of supervised tasks: spawning them, recording how they end, and
+//! close's first step, *stopping tasks*.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Weak};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use super::{App, Inner};
+use crate::failures::HookFailure;
+use crate::hooks::{ready, Drive};
+use crate::report::{self, Failure};
+use crate::shutdown::{ShutdownRequested, ShutdownToken};
+use crate::tasks::{Kind, Supervision, Task, TaskBuilder, TaskHandle, TaskOutput};
+use crate::{lock, signals, trace};
+
+/// How long close waits for an aborted task's future to be dropped (its
+/// destructors to run) before it goes on.
+const ABORT_WAIT: Duration = Duration::from_secs(1);
+
+impl App {
+    /// Starts `f` on a named thread that the App supervises: `f` gets the task's own
+    /// [`ShutdownToken`], close stops it (within the App's shutdown grace) before the
+    /// `pre_close` hooks, and a failure or panic is reported, recorded in
+    /// [`failures`](App::failures), sets the code to 1 and requests shutdown. See
+    /// [`App::task`] for the options.
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// use std::sync::mpsc;
+    ///
+    /// let app = cement::App::new("demo");
+    /// let (send, receive) = mpsc::channel::<u32>();
+    /// let consumer = app.spawn_thread("consumer", move |stop| {
+    ///     let mut total = 0;
+    ///     while !stop.is_requested() {
+    ///         if let Ok(n) = receive.recv_timeout(std::time::Duration::from_millis(5)) {
+    ///             total += n;
+    ///         }
+    ///     }
+    ///     println!("consumed {total}");
+    /// });
+    /// send.send(2).unwrap();
+    /// assert_eq!(app.close(), 0); // stops the consumer first
+    /// assert!(consumer.is_finished());
+    /// ```
+    pub fn spawn_thread<F, R>(&self, name: impl Into<String>, f: F) -> TaskHandle
+    where
+        F: FnOnce(ShutdownToken) -> R + Send + 'static,
+        R: TaskOutput,
+    {
+        self.task(name).spawn_thread(f)
+    }
+
+    /// A builder for a supervised task with options: its weight, grace, failure
+    /// code, or failures ignored.
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// let app = cement::App::new("demo");
+    /// let task = app.task("indexer").weight(5).spawn_thread(|stop| { stop.wait(None); });
+    /// app.close();
+    /// assert!(task.is_finished());
+    /// ```
+    pub fn task(&self, name: impl Into<String>) -> TaskBuilder<'_> {
+        TaskBuilder {
+            app: self,
+            name: name.into(),
+            supervision: Supervision {
+                weight: 0,
+                grace: self.shutdown_grace(),
+                ignore_failure: false,
+                failure_code: 1,
+            },
+        }
+    }
+
+    /// Adds `task` to the tasks close stops, unless close has begun: then it is
+    /// refused, said on one line, and finished at once. Asked under the lock that
+    /// close's first step takes the tasks under, so no task slips past it.
+    fn register_task(&self, task: &Arc<Task>) -> bool {
+        let mut work = lock(&self.inner.work);
+        if self.lifecycle().accepts_tasks() {
+            work.tasks.push(Arc::clone(task));
+            return true;
+        }
+        drop(work);
+        report::line(&format_args!(
+            "task {} not started: the App is closing",
+            task.name
+        ));
+        task.done.request();
+        false
+    }
+
+    /// A task failed: reported on one line, recorded, and unless it ignores
+    /// failures, the code becomes its failure code unless non-zero and shutdown is
+    /// requested.
+    fn task_failed(&self, task: &Task, failure: Failure) {
+        let record = HookFailure::of_task(&task.name, failure);
+        let name = format!("task {}", task.name);
+        if !trace::failure(None, &name, record.message(), record.panicked()) {
+            report::line(&record);
+        }
+        self.inner.failures.record(record);
+        if !task.supervision.ignore_failure {
+            self.set_code_unless_set(task.supervision.failure_code);
+            self.request_shutdown();
+        }
+    }
+
+    /// Close's first step: the tasks still running are stopped in groups of
+    /// ascending weight, each group asked together and waited for, each task within
+    /// its grace from the request. Stragglers are aborted (async tasks) or left
+    /// running (threads), named on one line, recorded, and the code becomes 1 unless
+    /// non-zero.
+    pub(super) async fn stop_tasks(&self, tasks: &[Arc<Task>], drive: Drive) {
+        let mut running: Vec<&Arc<Task>> = tasks.iter().filter(|t| !t.is_finished()).collect();
+        running.sort_by_key(|task| task.supervision.weight);
+        let mut stragglers = Vec::new();
+        let mut rest = &running[..];
+        while let Some(first) = rest.first() {
+            let weight = first.supervision.weight;
+            let size = rest
+                .iter()
+                .position(|task| task.supervision.weight != weight)
+                .unwrap_or(rest.len());
+            let (group, next) = rest.split_at(size);
+            rest = next;
+            let asked = Instant::now();
+            for task in group {
+                task.stop.request();
+            }
+            let mut by_grace = group.to_vec();
+            by_grace.sort_by_key(|task| task.supervision.grace);
+            let mut timer = Timer::default();
+            for task in by_grace {
+                let deadline = asked + task.supervision.grace;
+                if !wait_finished(task, deadline, drive, &mut timer).await {
+                    let aborted = task.abort();
+                    stragglers.push((task, aborted));
+                }
+            }
+        }
+        if stragglers.is_empty() {
+            return;
+        }
+        // An aborted future is dropped on its runtime: let its destructors run.
+        let mut timer = Timer::default();
+        let until = Instant::now() + ABORT_WAIT;
+        for (task, aborted) in &stragglers {
+            if *aborted {
+                wait_finished(task, until, drive, &mut timer).await;
+            }
+        }
+        let named: Vec<String> = stragglers
+            .iter()
+            .map(|(task, aborted)| format!("{}", task.straggler(*aborted)))
+            .collect();
+        report::line(&format_args!(
+            "tasks did not stop within their grace: {}",
+            named.join(", ")
+        ));
+        for (task, aborted) in &stragglers {
+            let fate = task.straggler(*aborted).fate();
+            let record = HookFailure::of_task(&task.name, Failure::NotStopped(fate));
+            self.inner.failures.record(record);
+        }
+        self.fail();
+    }
+}
+
+/// Waits until `task` has finished or `deadline` passes; whether it finished. A sync
+/// close blocks; an async one awaits, with a timer thread for the deadline (no
+/// runtime timer is assumed).
+async fn wait_finished(task: &Task, deadline: Instant, drive: Drive, timer: &mut Timer) -> bool {
+    if task.is_finished() {
+        return true;
+    }
+    let left = deadline.saturating_duration_since(Instant::now());
+    match drive {
+        Drive::Block => task.done.wait(Some(left)),
+        Drive::Await => match timer.until(deadline, left) {
+            Some(expired) => {
+                FirstOf(task.done.requested(), expired).await;
+                task.is_finished()
+            }
+            None => task.done.wait(Some(left)),
+        },
+    }
+}
+
+/// A deadline an async wait can await: a thread of cement's sleeps until it, then
+/// requests a token. One per distinct deadline, kept while the deadline holds.
+#[derive(Default)]
+struct Timer(Option<(Instant, ShutdownToken)>);
+
+impl Timer {
+    /// The future that resolves at `deadline` (`left` from now); `None` if no thread
+    /// could be started for it.
+    fn until(&mut self, deadline: Instant, left: Duration) -> Option<ShutdownRequested> {
+        if let Some((at, token)) = &self.0 {
+            if *at == deadline {
+                return Some(token.requested());
+            }
+        }
+        let token = ShutdownToken::detached();
+        let fire = token.clone();
+        signals::spawn(Box::new(move || {
+            std::thread::sleep(left);
+            fire.request();
+        }))
+        .ok()?;
+        let expired = token.requested();
+        self.0 = Some((deadline, token));
+        Some(expired)
+    }
+}
+
+/// Resolves when either future does.
+struct FirstOf(ShutdownRequested, ShutdownRequested);
+
+impl Future for FirstOf {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let first = Pin::new(&mut self.0).poll(cx).is_ready();
+        if first || Pin::new(&mut self.1).poll(cx).is_ready() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+/// Records how a task ended (a failure is reported through its App, if the App is
+/// still there), then marks it finished.
+fn finish(task: &Task, app: &Weak<Inner>, outcome: Result<Option<String>, Failure>) {
+    let failure = match outcome {
+        Ok(None) => None,
+        Ok(Some(message)) => Some(Failure::Returned(message)),
+        Err(failure) => Some(failure),
+    };
+    if let Some(failure) = failure {
+        match app.upgrade() {
+            Some(inner) => App::view(inner).task_failed(task, failure),
+            None => report::report(&format_args!("task {}", task.name), &failure),
+        }
+    }
+    task.done.request();
+}
+
+impl TaskBuilder<'_> {
+    /// Starts `f` on a named thread, supervised; see [`App::spawn_thread`].
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// let app = cement::App::new("demo");
+    /// let task = app.task("flusher").spawn_thread(|stop| { stop.wait(None); });
+    /// app.close();
+    /// assert!(task.is_finished());
+    /// ```
+    pub fn spawn_thread<F, R>(self, f: F) -> TaskHandle
+    where
+        F: FnOnce(ShutdownToken) -> R + Send + 'static,
+        R: TaskOutput,
+    {
+        let task = Arc::new(Task::new(self.name, Kind::Thread, self.supervision));
+        let handle = TaskHandle {
+            task: Arc::clone(&task),
+        };
+        if !self.app.register_task(&task) {
+            return handle;
+        }
+        let app = Arc::downgrade(&self.app.inner);
+        let stop = task.stop.clone();
+        let runs = Arc::clone(&task);
+        let spawned = std::thread::Builder::new()
+            .name(task.name.clone())
+            .spawn(move || {
+                let outcome = ready(trace::in_span(trace::Span::Task, &runs.name, async {
+                    report::catch_quietly(|| f(stop))
+                }));
+                finish(&runs, &app, outcome.map(TaskOutput::failure_message));
+            });
+        if let Err(error) = spawned {
+            let app = Arc::downgrade(&self.app.inner);
+            let message = format!("cannot start its thread: {error}");
+            finish(&task, &app, Ok(Some(message)));
+        }
+        handle
+    }
+
+    /// Starts `f`'s future as a named task on the App's runtime (the one
+    /// `#[cement::main]` built, else the current one), supervised; see `App::spawn`.
+    /// A straggler is aborted: its future is dropped, so its destructors run.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime, when the App has none.
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let app = cement::App::new("demo");
+    /// let ticker = app.task("ticker").spawn(|stop| async move {
+    ///     stop.requested().await;
+    /// });
+    /// assert_eq!(app.close_async().await, 0);
+    /// assert!(ticker.is_finished());
+    /// # }
+    /// ```
+    #[cfg(feature = "tokio")]
+    pub fn spawn<F, Fut, R>(self, f: F) -> TaskHandle
+    where
+        F: FnOnce(ShutdownToken) -> Fut,
+        Fut: Future<Output = R> + Send + 'static,
+        R: TaskOutput,
+    {
+        let runtime = match self.app.runtime().handle() {
+            Some(handle) => handle.clone(),
+            None => tokio::runtime::Handle::try_current()
+                .expect("App::spawn needs a tokio runtime: the App's, or a current one"),
+        };
+        let task = Arc::new(Task::new(self.name, Kind::Async, self.supervision));
+        let handle = TaskHandle {
+            task: Arc::clone(&task),
+        };
+        if !self.app.register_task(&task) {
+            return handle;
+        }
+        let app = Arc::downgrade(&self.app.inner);
+        let future = f(task.stop.clone());
+        let runs = Arc::clone(&task);
+        let join = runtime.spawn(async move {
+            // Aborted, the future is dropped here: the task has finished then too.
+            let _done = DoneWhenDropped(Arc::clone(&runs));
+            let traced = Box::pin(trace::in_span(trace::Span::Task, &runs.name, future));
+            let outcome = crate::runtime::catch_unwind(traced)
+                .await
+                .map_err(|payload| Failure::Panicked(report::panic_message(&*payload)));
+            finish(&runs, &app, outcome.map(TaskOutput::failure_message));
+        });
+        let abort = join.abort_handle();
+        *lock(&task.abort) = Some(Box::new(move || abort.abort()));
+        handle
+    }
+}
+
+/// Marks an async task finished when its future is dropped, aborted or not.
+#[cfg(feature = "tokio")]
+struct DoneWhenDropped(Arc<Task>);
+
+#[cfg(feature = "tokio")]
+impl Drop for DoneWhenDropped {
+    fn drop(&mut self) {
+        self.0.done.request();
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl App {
+    /// Starts `f`'s future as a named task that the App supervises, on the App's
+    /// runtime (the one `#[cement::main]` built, else the current one): `f` gets the
+    /// task's own [`ShutdownToken`]; close stops it before the `pre_close` hooks and
+    /// aborts it if it overruns its grace (its destructors run); a failure or panic
+    /// is reported, recorded, sets the code to 1 and requests shutdown. See
+    /// [`App::task`] for the options.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime, when the App has none.
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let app = cement::App::new("demo");
+    /// let server = app.spawn("server", |stop| async move {
+    ///     stop.requested().await; // e.g. a graceful shutdown future
+    ///     Ok::<(), std::io::Error>(())
+    /// });
+    /// assert_eq!(app.close_async().await, 0);
+    /// assert!(server.is_finished());
+    /// # }
+    /// ```
+    pub fn spawn<F, Fut, R>(&self, name: impl Into<String>, f: F) -> TaskHandle
+    where
+        F: FnOnce(ShutdownToken) -> Fut,
+        Fut: Future<Output = R> + Send + 'static,
+        R: TaskOutput,
+    {
+        self.task(name).spawn(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use crate::App;
+
+    #[test]
+    fn the_builder_starts_from_the_apps_grace_weight_0_and_code_1() {
+        let app = App::builder("defaults")
+            .shutdown_grace(Duration::from_secs(3))
+            .build();
+        let builder = app.task("t");
+        assert_eq!(builder.supervision.weight, 0);
+        assert_eq!(builder.supervision.grace, Duration::from_secs(3));
+        assert_eq!(builder.supervision.failure_code, 1);
+        assert!(!builder.supervision.ignore_failure);
+        let builder = builder
+            .weight(4)
+            .grace(Duration::ZERO)
+            .failure_code(9)
+            .ignore_failure();
+        assert_eq!(
+            (builder.supervision.weight, builder.supervision.grace),
+            (4, Duration::ZERO)
+        );
+        assert!(builder.supervision.ignore_failure && builder.supervision.failure_code == 9);
+    }
+
+    #[test]
+    fn close_stops_tasks_by_weight_before_the_close_hooks() {
+        let app = App::new("weights");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        for (name, weight) in [("late", 10), ("early", 0), ("middle", 5)] {
+            let log = Arc::clone(&log);
+            app.task(name).weight(weight).spawn_thread(move |stop| {
+                stop.wait(None);
+                log.lock().unwrap().push(name);
+            });
+        }
+        let hook_log = Arc::clone(&log);
+        app.register_hook(crate::Hook::PreClose, 0, move |_app: &App| {
+            hook_log.lock().unwrap().push("pre_close");
+        });
+        assert_eq!(app.close(), 0);
+        assert_eq!(
+            *log.lock().unwrap(),
+            ["early", "middle", "late", "pre_close"]
+        );
+    }
+
+    #[test]
+    fn a_failing_task_sets_the_code_and_requests_shutdown_unless_it_ignores_failures() {
+        let app = App::new("failing");
+        let ignored = app
+            .task("ignored")
+            .ignore_failure()
+            .spawn_thread(|_stop| Err::<(), _>("not important"));
+        ignored.join(None);
+        assert!(!app.is_shutdown_requested());
+        assert_eq!(app.exit_code(), 0);
+        let failing = app
+            .task("db")
+            .failure_code(70)
+            .spawn_thread(|_stop| -> Result<(), String> { panic!("connection lost") });
+        failing.join(None);
+        assert!(app.is_shutdown_requested());
+        assert_eq!(app.close(), 70);
+        let failures = app.failures();
+        let shown: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "task ignored returned an error: not important",
+                "task db panicked: connection lost"
+            ]
+        );
+        assert_eq!(failures[1].task(), Some("db"));
+        assert_eq!(failures[1].point(), None);
+        assert!(failures[1].panicked());
+    }
+
+    #[test]
+    fn a_task_that_does_not_stop_is_named_left_running_and_fails_the_close() {
+        let app = App::new("straggler");
+        let (release, released) = mpsc::channel::<()>();
+        let stuck = app
+            .task("indexer")
+            .grace(Duration::from_millis(10))
+            .spawn_thread(move |_stop| {
+                // Ignores its token; the test lets it go after close.
+                let _ = released.recv();
+            });
+        assert_eq!(app.close(), 1);
+        assert!(!stuck.is_finished());
+        let failures = app.failures();
+        assert_eq!(
+            failures[0].to_string(),
+            "task indexer did not stop: left running after its grace of 10ms"
+        );
+        release.send(()).unwrap();
+        assert!(stuck.join(None));
+    }
+
+    #[test]
+    fn a_task_spawned_once_close_began_is_refused_and_finished() {
+        let app = App::new("refused");
+        app.close();
+        let ran = Arc::new(Mutex::new(false));
+        let flag = Arc::clone(&ran);
+        let task = app.spawn_thread("late", move |_stop| *flag.lock().unwrap() = true);
+        assert!(task.is_finished() && task.join(Some(Duration::ZERO)));
+        assert!(!*ran.lock().unwrap());
+        assert!(app.failures().is_empty());
+    }
+
+    #[test]
+    fn stop_asks_one_task_and_the_app_goes_on() {
+        let app = App::new("stop-one");
+        let one = app.spawn_thread("one", |stop| {
+            stop.wait(None);
+        });
+        let other = app.spawn_thread("other", |stop| {
+            stop.wait(None);
+        });
+        one.stop();
+        assert!(one.join(None));
+        assert!(!other.is_finished() && !app.is_shutdown_requested());
+        assert_eq!(app.close(), 0);
+        assert!(other.is_finished());
+    }
+}
