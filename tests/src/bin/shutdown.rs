@@ -47,6 +47,8 @@ fn closed(app: &App) {
 fn work(app: &App, path: PathBuf, stop: impl Fn(&App) -> bool) {
     app.insert(Scratch(path.clone()));
     std::fs::write(&path, "0").expect("write the scratch file");
+    // Asked once before `ready`: `worker` cooperates from then on.
+    let _ = stop(app);
     say("ready");
     let mut round = 0u64;
     while !stop(app) {
@@ -66,12 +68,15 @@ fn main(app: &App) {
         "worker-flag" => work(app, path(), |_| STOP.load(Ordering::SeqCst)),
         "blocked" => {
             let _guard = SaysWhenDropped("body's guard dropped");
+            // Cooperating from before `ready`: a signal sent then is waited for.
+            let _ = app.is_shutdown_requested();
             say("ready");
             assert!(app.wait_for_shutdown(None));
             say("body stops");
         }
         "ignores-request" => {
             let _guard = SaysWhenDropped("never printed: the body never returns");
+            let _ = app.is_shutdown_requested();
             say("ready");
             app.wait_for_shutdown(None);
             say("body ignores the request");

@@ -90,9 +90,11 @@ async fn main(app: &App) -> Result<(), String> {
     match scenario().as_str() {
         "ok" | "failing" => say("body"),
         "select" => {
+            // Made before `ready`, so the body cooperates when the signal comes.
+            let stop = app.shutdown_requested();
             say("ready");
             tokio::select! {
-                _ = app.shutdown_requested() => say("body: shutdown requested"),
+                _ = stop => say("body: shutdown requested"),
                 _ = tokio::time::sleep(Duration::from_secs(3600)) => say("never printed"),
             }
         }
