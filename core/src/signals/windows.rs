@@ -19,7 +19,6 @@
 //! it does; the shutdown grace is cut to [`ENDING_EVENT_BUDGET`] and the handler does
 //! not return before the process has ended, within that budget.
 
-use std::io::Write;
 use std::time::Duration;
 
 use windows_sys::core::BOOL;
