@@ -45,6 +45,7 @@ mod testing;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use app::TaskBuilder;
 pub use app::{App, AppBuilder, Deferred};
 pub use defer::{guard, Defer, DeferHandle, Guard};
 pub use failures::HookFailure;
@@ -52,7 +53,7 @@ pub use hooks::HookFuture;
 pub use points::Hook;
 pub use shutdown::{ShutdownRequested, ShutdownToken};
 pub use signal::Signal;
-pub use tasks::{TaskBuilder, TaskHandle, TaskOutput};
+pub use tasks::{TaskHandle, TaskOutput};
 
 /// Locks, ignoring poison: cement never runs user code under its own locks, so a
 /// poisoned lock holds consistent data. Out of line, so each lock is one call rather

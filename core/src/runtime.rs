@@ -18,7 +18,6 @@ use std::task::{Context, Poll};
 
 use tokio::runtime::{Builder, Handle, Runtime, RuntimeFlavor};
 
-use crate::hooks::HookFuture;
 use crate::report::{self, Failure, QuietPanics};
 
 /// The runtime an App's async hooks run on, once known.
@@ -68,10 +67,11 @@ impl AppRuntime {
 /// cannot block on a runtime, and a thread inside `exit` has lost its thread-locals
 /// (glibc destroys them before atexit handlers run), so there the future is driven
 /// from a scoped thread.
-pub(crate) fn block_on<T: Send>(
-    runtime: &AppRuntime,
-    future: HookFuture<'_, T>,
-) -> Result<T, Failure> {
+pub(crate) fn block_on<F>(runtime: &AppRuntime, future: F) -> Result<F::Output, Failure>
+where
+    F: Future + Send + Unpin,
+    F::Output: Send,
+{
     let handle = runtime.handle.get();
     let stay = match Handle::try_current() {
         Ok(_) => false,
@@ -109,7 +109,7 @@ fn current_thread_runtime() -> Runtime {
 
 /// Awaits a hook's future on the caller's runtime: a panic becomes a [`Failure`],
 /// quietly (it is reported in one line).
-pub(crate) async fn catch<T>(future: HookFuture<'_, T>) -> Result<T, Failure> {
+pub(crate) async fn catch<F: Future + Unpin>(future: F) -> Result<F::Output, Failure> {
     catch_unwind(future)
         .await
         .map_err(|payload| Failure::Panicked(report::panic_message(&*payload)))

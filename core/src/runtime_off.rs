@@ -1,7 +1,8 @@
 //! Without the `tokio` feature there are no async hooks, so nothing here ever runs;
 //! `runtime.rs` is the real thing.
 
-use crate::hooks::HookFuture;
+use std::future::Future;
+
 use crate::report::Failure;
 use crate::signals::Runtime;
 
@@ -17,10 +18,10 @@ impl AppRuntime {
     }
 }
 
-pub(crate) fn block_on<T>(_runtime: &AppRuntime, _future: HookFuture<'_, T>) -> Result<T, Failure> {
+pub(crate) fn block_on<F: Future>(_runtime: &AppRuntime, _future: F) -> Result<F::Output, Failure> {
     unreachable!("async hooks exist only with the `tokio` feature")
 }
 
-pub(crate) async fn catch<T>(_future: HookFuture<'_, T>) -> Result<T, Failure> {
+pub(crate) async fn catch<F: Future>(_future: F) -> Result<F::Output, Failure> {
     unreachable!("async hooks exist only with the `tokio` feature")
 }

@@ -4,8 +4,8 @@
 //! *stopping tasks* (`app/tasks.rs`): groups of ascending weight are asked together
 //! and waited for, each task within its grace; what has not stopped by then is a
 //! straggler: an async task is aborted, a thread is left running, and one line names
-//! them all. This file holds what a task is ([`TaskHandle`], [`TaskBuilder`], what it
-//! may return) and how its end is recorded; the App's side is in `app/tasks.rs`.
+//! them all. This file holds what a task is ([`TaskHandle`], what it may return);
+//! the App's side (spawning, `TaskBuilder`, stopping) is in `app/tasks.rs`.
 
 use std::fmt::{self, Display};
 use std::sync::Mutex;
@@ -154,7 +154,7 @@ impl Display for Straggler<'_> {
 }
 
 /// A supervised task, from [`App::spawn_thread`](crate::App::spawn_thread), `App::spawn`
-/// or [`TaskBuilder`]: cheap to clone, `Send + Sync`.
+/// or [`TaskBuilder`](crate::TaskBuilder): cheap to clone, `Send + Sync`.
 ///
 /// ```
 /// # extern crate cement_core as cement;
@@ -242,108 +242,6 @@ impl fmt::Debug for TaskHandle {
         f.debug_struct("TaskHandle")
             .field("name", &self.task.name)
             .field("finished", &self.is_finished())
-            .finish()
-    }
-}
-
-/// Options for one supervised task, from [`App::task`](crate::App::task); then
-/// [`spawn_thread`](TaskBuilder::spawn_thread) or `spawn` (feature `tokio`).
-///
-/// ```
-/// # extern crate cement_core as cement;
-/// use std::time::Duration;
-///
-/// let app = cement::App::new("demo");
-/// let flusher = app
-///     .task("flusher")
-///     .weight(10) // stopped after the tasks of lower weight
-///     .grace(Duration::from_secs(2))
-///     .failure_code(75)
-///     .spawn_thread(|stop| {
-///         stop.wait(None);
-///         Ok::<(), std::io::Error>(())
-///     });
-/// assert_eq!(app.close(), 0); // stops it first, then the close hooks
-/// assert!(flusher.is_finished());
-/// ```
-#[must_use = "call .spawn_thread(..) or .spawn(..) to start the task"]
-pub struct TaskBuilder<'a> {
-    pub(crate) app: &'a crate::App,
-    pub(crate) name: String,
-    pub(crate) supervision: Supervision,
-}
-
-impl TaskBuilder<'_> {
-    /// Close stops tasks in groups of ascending weight (default 0): a group is asked
-    /// and waited for before the next.
-    ///
-    /// ```
-    /// # extern crate cement_core as cement;
-    /// let app = cement::App::new("demo");
-    /// let server = app.task("server").weight(0).spawn_thread(|stop| { stop.wait(None); });
-    /// let flusher = app.task("flusher").weight(10).spawn_thread(|stop| { stop.wait(None); });
-    /// app.close(); // server is stopped before flusher is asked
-    /// # assert!(server.is_finished() && flusher.is_finished());
-    /// ```
-    pub fn weight(mut self, weight: i32) -> Self {
-        self.supervision.weight = weight;
-        self
-    }
-
-    /// How long close waits for this task once it asked it to stop (default: the
-    /// App's shutdown grace).
-    ///
-    /// ```
-    /// # extern crate cement_core as cement;
-    /// let app = cement::App::new("demo");
-    /// app.task("quick").grace(std::time::Duration::from_millis(100)).spawn_thread(|_stop| ());
-    /// # app.close();
-    /// ```
-    pub fn grace(mut self, grace: Duration) -> Self {
-        self.supervision.grace = grace;
-        self
-    }
-
-    /// A failure of this task is reported and recorded, but does not set the code
-    /// or request shutdown.
-    ///
-    /// ```
-    /// # extern crate cement_core as cement;
-    /// let app = cement::App::new("demo");
-    /// let task = app.task("optional").ignore_failure().spawn_thread(|_stop| Err::<(), _>("boom"));
-    /// task.join(None);
-    /// assert!(!app.is_shutdown_requested());
-    /// assert_eq!(app.close(), 0);
-    /// ```
-    pub fn ignore_failure(mut self) -> Self {
-        self.supervision.ignore_failure = true;
-        self
-    }
-
-    /// The code a failure of this task sets, unless a non-zero code is set already
-    /// (default 1).
-    ///
-    /// ```
-    /// # extern crate cement_core as cement;
-    /// let app = cement::App::new("demo");
-    /// let task = app.task("db").failure_code(70).spawn_thread(|_stop| Err::<(), _>("gone"));
-    /// task.join(None);
-    /// assert_eq!(app.close(), 70);
-    /// ```
-    pub fn failure_code(mut self, code: i32) -> Self {
-        self.supervision.failure_code = code;
-        self
-    }
-}
-
-impl fmt::Debug for TaskBuilder<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TaskBuilder")
-            .field("name", &self.name)
-            .field("weight", &self.supervision.weight)
-            .field("grace", &self.supervision.grace)
-            .field("ignore_failure", &self.supervision.ignore_failure)
-            .field("failure_code", &self.supervision.failure_code)
             .finish()
     }
 }

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
 pub use close::Deferred;
+pub use tasks::TaskBuilder;
 
 use crate::deadline::{CloseDeadline, Progress, Watched};
 use crate::failures::{FailureLog, HookFailure, Running};

@@ -249,7 +249,10 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(miri, ignore = "setup registers with libc's atexit, which Miri cannot run")]
+    #[cfg_attr(
+        miri,
+        ignore = "setup registers with libc's atexit, which Miri cannot run"
+    )]
     fn a_signal_delivered_during_setup_keeps_the_body_from_starting() {
         let app = App::new("setup-signal");
         app.register_hook(crate::Hook::PostSetup, 0, |app: &App| {

@@ -1,6 +1,7 @@
 //! The App's side of supervised tasks: spawning them, recording how they end, and
 //! close's first step, *stopping tasks*.
 
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Weak};
@@ -12,7 +13,7 @@ use crate::failures::HookFailure;
 use crate::hooks::{ready, Drive};
 use crate::report::{self, Failure};
 use crate::shutdown::{ShutdownRequested, ShutdownToken};
-use crate::tasks::{Kind, Supervision, Task, TaskBuilder, TaskHandle, TaskOutput};
+use crate::tasks::{Kind, Supervision, Task, TaskHandle, TaskOutput};
 use crate::{lock, signals, trace};
 
 /// How long close waits for an aborted task's future to be dropped (its
@@ -168,6 +169,108 @@ impl App {
             self.inner.failures.record(record);
         }
         self.fail();
+    }
+}
+
+/// Options for one supervised task, from [`App::task`](crate::App::task); then
+/// [`spawn_thread`](TaskBuilder::spawn_thread) or `spawn` (feature `tokio`).
+///
+/// ```
+/// # extern crate cement_core as cement;
+/// use std::time::Duration;
+///
+/// let app = cement::App::new("demo");
+/// let flusher = app
+///     .task("flusher")
+///     .weight(10) // stopped after the tasks of lower weight
+///     .grace(Duration::from_secs(2))
+///     .failure_code(75)
+///     .spawn_thread(|stop| {
+///         stop.wait(None);
+///         Ok::<(), std::io::Error>(())
+///     });
+/// assert_eq!(app.close(), 0); // stops it first, then the close hooks
+/// assert!(flusher.is_finished());
+/// ```
+#[must_use = "call .spawn_thread(..) or .spawn(..) to start the task"]
+pub struct TaskBuilder<'a> {
+    pub(crate) app: &'a App,
+    pub(crate) name: String,
+    pub(crate) supervision: Supervision,
+}
+
+impl TaskBuilder<'_> {
+    /// Close stops tasks in groups of ascending weight (default 0): a group is asked
+    /// and waited for before the next.
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// let app = cement::App::new("demo");
+    /// let server = app.task("server").weight(0).spawn_thread(|stop| { stop.wait(None); });
+    /// let flusher = app.task("flusher").weight(10).spawn_thread(|stop| { stop.wait(None); });
+    /// app.close(); // server is stopped before flusher is asked
+    /// # assert!(server.is_finished() && flusher.is_finished());
+    /// ```
+    pub fn weight(mut self, weight: i32) -> Self {
+        self.supervision.weight = weight;
+        self
+    }
+
+    /// How long close waits for this task once it asked it to stop (default: the
+    /// App's shutdown grace).
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// let app = cement::App::new("demo");
+    /// app.task("quick").grace(std::time::Duration::from_millis(100)).spawn_thread(|_stop| ());
+    /// # app.close();
+    /// ```
+    pub fn grace(mut self, grace: Duration) -> Self {
+        self.supervision.grace = grace;
+        self
+    }
+
+    /// A failure of this task is reported and recorded, but does not set the code
+    /// or request shutdown.
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// let app = cement::App::new("demo");
+    /// let task = app.task("optional").ignore_failure().spawn_thread(|_stop| Err::<(), _>("boom"));
+    /// task.join(None);
+    /// assert!(!app.is_shutdown_requested());
+    /// assert_eq!(app.close(), 0);
+    /// ```
+    pub fn ignore_failure(mut self) -> Self {
+        self.supervision.ignore_failure = true;
+        self
+    }
+
+    /// The code a failure of this task sets, unless a non-zero code is set already
+    /// (default 1).
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// let app = cement::App::new("demo");
+    /// let task = app.task("db").failure_code(70).spawn_thread(|_stop| Err::<(), _>("gone"));
+    /// task.join(None);
+    /// assert_eq!(app.close(), 70);
+    /// ```
+    pub fn failure_code(mut self, code: i32) -> Self {
+        self.supervision.failure_code = code;
+        self
+    }
+}
+
+impl fmt::Debug for TaskBuilder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TaskBuilder")
+            .field("name", &self.name)
+            .field("weight", &self.supervision.weight)
+            .field("grace", &self.supervision.grace)
+            .field("ignore_failure", &self.supervision.ignore_failure)
+            .field("failure_code", &self.supervision.failure_code)
+            .finish()
     }
 }
 
