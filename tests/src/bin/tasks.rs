@@ -161,6 +161,9 @@ fn main(app: &App) {
             say("body returns");
         }
         "sigterm" => {
+            // Asked before `ready`: a body that has not asked for its shutdown state
+            // when the signal comes does not cooperate, and is closed beside (§7).
+            let shutdown = app.shutdown_token();
             app.task("flusher")
                 .weight(5)
                 .spawn_thread(until_stopped("flusher"));
@@ -168,7 +171,7 @@ fn main(app: &App) {
                 .weight(0)
                 .spawn_thread(until_stopped("worker"));
             say("ready");
-            app.wait_for_shutdown(None);
+            shutdown.wait(None);
             say("body returns");
         }
         other => panic!("unknown scenario {other}"),
