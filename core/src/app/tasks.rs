@@ -25,7 +25,10 @@ impl App {
     /// [`ShutdownToken`], close stops it (within the App's shutdown grace) before the
     /// `pre_close` hooks, and a failure or panic is reported, recorded in
     /// [`failures`](App::failures), sets the code to 1 and requests shutdown. See
-    /// [`App::task`] for the options.
+    /// [`App::task`] for the options. `f` returns `()` or `Result<(), E>`
+    /// ([`TaskOutput`]); a closure that never returns (its body ends in a `loop`)
+    /// has the type `!`, which is neither: write its return type, `|stop| -> () {
+    /// .. }`.
     ///
     /// ```
     /// # extern crate cement_core as cement;
