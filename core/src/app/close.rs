@@ -12,7 +12,7 @@ use crate::failures::Running;
 use crate::hooks::{self, ready, Drive, HookTable, PointRun, RuntimeFn};
 use crate::lifecycle::CloseStart;
 use crate::points::Hook;
-use crate::{lock, report, signals, trace};
+use crate::{lock, notify, report, signals, trace};
 
 type DeferredSlot = Mutex<Option<Box<dyn FnOnce() + Send>>>;
 
@@ -106,6 +106,7 @@ impl App {
         match self.lifecycle().begin_close(at_exit) {
             CloseStart::Done(code) => return code,
             CloseStart::Run => {
+                self.notify_stopping();
                 if let Some(deadline) = &self.inner.close_deadline {
                     deadline.watch(Arc::clone(&self.inner) as Arc<dyn Watched>);
                 }
@@ -126,7 +127,12 @@ impl App {
         while let Some((step, work)) = self.next_close_step() {
             match &work {
                 StepWork::Hooks(point, hooks) => hooks.run(self, *point, None, drive).await,
-                StepWork::Deferred(slots) => self.run_deferred(slots),
+                StepWork::Deferred(slots) => {
+                    if !slots.is_empty() {
+                        notify::status(&"deferred cleanups");
+                    }
+                    self.run_deferred(slots);
+                }
             }
             self.close_step_done(step);
         }
