@@ -80,6 +80,20 @@ fn route(name: &OsStr) -> io::Result<(UnixDatagram, SocketAddr)> {
     Ok((socket, address))
 }
 
+/// Whether READY goes out by itself when the body starts (`AppBuilder::notify_ready`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AutoReady(bool);
+
+impl AutoReady {
+    pub(crate) fn new(yes: bool) -> AutoReady {
+        AutoReady(yes)
+    }
+
+    pub(crate) fn get(self) -> bool {
+        self.0
+    }
+}
+
 /// Whether there is a service manager to tell: `NOTIFY_SOCKET` is set.
 pub(crate) fn is_active() -> bool {
     manager().is_some()

@@ -4,6 +4,22 @@
 use std::fmt::Display;
 use std::time::Duration;
 
+/// `notify.rs`'s option, kept nowhere: an App carries nothing for it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AutoReady;
+
+impl AutoReady {
+    #[inline(always)]
+    pub(crate) fn new(_yes: bool) -> AutoReady {
+        AutoReady
+    }
+
+    #[inline(always)]
+    pub(crate) fn get(self) -> bool {
+        false
+    }
+}
+
 #[inline(always)]
 pub(crate) fn is_active() -> bool {
     false

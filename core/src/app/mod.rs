@@ -73,8 +73,8 @@ struct Inner {
     label: String,
     exit_on_close: bool,
     catch_signals: bool,
-    /// See [`AppBuilder::notify_ready`].
-    notify_ready: bool,
+    /// See [`AppBuilder::notify_ready`]; nothing without the `systemd` feature.
+    notify_ready: crate::notify::AutoReady,
     close_deadline: Option<CloseDeadline>,
     /// What runs now; kept only with a close deadline.
     progress: Progress,
@@ -106,7 +106,7 @@ pub struct AppBuilder {
     catch_signals: bool,
     close_deadline: Option<CloseDeadline>,
     shutdown_grace: Duration,
-    notify_ready: bool,
+    notify_ready: crate::notify::AutoReady,
 }
 
 impl AppBuilder {
@@ -246,7 +246,7 @@ impl App {
             catch_signals: false,
             close_deadline: None,
             shutdown_grace: requests::DEFAULT_GRACE,
-            notify_ready: true,
+            notify_ready: crate::notify::AutoReady::new(true),
         }
     }
 

@@ -34,7 +34,7 @@ impl AppBuilder {
     /// app.close();
     /// ```
     pub fn notify_ready(mut self, yes: bool) -> Self {
-        self.notify_ready = yes;
+        self.notify_ready = notify::AutoReady::new(yes);
         self
     }
 }
@@ -127,7 +127,7 @@ impl App {
 
     /// The body is about to start: READY, unless the body tells it itself.
     pub(super) fn notify_body_starts(&self) {
-        if self.inner.notify_ready {
+        if self.inner.notify_ready.get() {
             self.tell(Told::Ready);
         }
     }
