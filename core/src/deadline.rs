@@ -29,6 +29,11 @@ impl CloseDeadline {
         }
     }
 
+    /// How long close may take.
+    pub(crate) fn duration(&self) -> Duration {
+        self.deadline
+    }
+
     /// Starts the watchdog for `app`'s close sequence, which has just begun.
     pub(crate) fn watch(&self, app: Arc<dyn Watched>) {
         (self.watch)(app, self.deadline);

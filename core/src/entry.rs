@@ -92,13 +92,16 @@ pub struct MainOptions {
     /// See [`AppBuilder::shutdown_grace`](crate::AppBuilder::shutdown_grace);
     /// `None` keeps the default.
     pub shutdown_grace: Option<Duration>,
+    /// See [`AppBuilder::notify_ready`](crate::AppBuilder::notify_ready).
+    pub notify_ready: bool,
 }
 
 /// The App `#[cement::main]` runs.
 pub(crate) fn build_app(options: &MainOptions) -> App {
     let mut builder = App::builder(options.label)
         .exit_on_close(options.exit_on_close)
-        .catch_signals(options.catch_signals);
+        .catch_signals(options.catch_signals)
+        .notify_ready(options.notify_ready);
     if let Some(deadline) = options.close_deadline {
         builder = builder.with_close_deadline(deadline);
     }

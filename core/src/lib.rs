@@ -6,7 +6,8 @@
 //! Its modules, leaves first: the [`Signal`] and [`Hook`] types, failure reports,
 //! tracing, shutdown requests; then the lifecycle state machine; then the App (the
 //! one two-way dependency: hooks take `&App`); then signals, the close deadline,
-//! atexit; then the generated `main` and test mode.
+//! atexit; then the generated `main` and test mode. What systemd is told (feature
+//! `systemd`) is `notify.rs`, and `notify_off.rs` where nothing is.
 
 #![warn(missing_docs)]
 // docs.rs (`--cfg docsrs`, nightly) marks each item that needs a feature.
@@ -22,6 +23,13 @@ mod trace;
 
 // The state machine every path asks.
 mod lifecycle;
+
+// What a service manager is told (feature `systemd`, Linux); elsewhere, nothing.
+#[cfg(all(feature = "systemd", target_os = "linux"))]
+mod notify;
+#[cfg(not(all(feature = "systemd", target_os = "linux")))]
+#[path = "notify_off.rs"]
+mod notify;
 
 // The App and what it drives.
 mod app;

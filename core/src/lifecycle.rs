@@ -9,6 +9,10 @@
 //! signal from a second (`signals/mod.rs`); what a first signal does is decided here,
 //! under this lock.
 //!
+//! What a service manager has been told of the App (systemd's READY and STOPPING,
+//! [`Told`]) is kept here too, and told under this lock, so that the messages follow
+//! the transitions.
+//!
 //! The decision is a pure function, [`decide`], of the phase, a little context and
 //! the event, so that a unit test walks every phase × event pair. What a first caught
 //! signal does, by phase ("deliver": the code becomes 128 + n unless already
@@ -258,6 +262,8 @@ struct State {
     signal_path: Option<u64>,
     /// The final code, once [`Phase::Closed`].
     closed_with: i32,
+    /// What the service manager was told of this App, if anything; see [`tells`].
+    told: Option<Told>,
 }
 
 /// How a call to `close` goes on; see [`Lifecycle::begin_close`].
@@ -293,6 +299,7 @@ impl Lifecycle {
                 closer: 0,
                 signal_path: None,
                 closed_with: 0,
+                told: None,
             }),
             changed: Condvar::new(),
             code: AtomicI32::new(0),
@@ -587,6 +594,38 @@ impl Lifecycle {
     }
 }
 
+// Service managers (systemd's READY and STOPPING).
+
+/// What a service manager is told of an App, in the only order it may be told: the
+/// App can serve, then it is stopping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Told {
+    /// `READY=1`: setup finished and the body starts (or says it can serve).
+    Ready,
+    /// `STOPPING=1`: shutdown was asked, or close began.
+    Stopping,
+}
+
+/// Whether `message` is news to a service manager that was told `told`: each message
+/// once, and no READY once STOPPING was told (systemd would take the App for ready
+/// again).
+pub(crate) fn tells(told: Option<Told>, message: Told) -> bool {
+    told < Some(message)
+}
+
+impl Lifecycle {
+    /// Tells the service manager `message` with `send`, unless [`tells`] says it is no
+    /// news. `send` runs under the lock, so that READY and STOPPING leave in the order
+    /// of the transitions they follow, whichever threads meet them.
+    pub(crate) fn tell(&self, message: Told, send: impl FnOnce()) {
+        let mut state = self.state();
+        if tells(state.told, message) {
+            state.told = Some(message);
+            send();
+        }
+    }
+}
+
 /// Blocks this thread for good: another thread is ending the process. A sleep, not
 /// `std::thread::park`, which would build the thread's handle and bring std's thread
 /// machinery into every binary.
@@ -855,5 +894,26 @@ mod tests {
         assert_eq!(status_after_atexit(), Some(Signal::TERM.exit_code()));
         main_returns(2);
         assert_eq!(status_after_atexit(), None);
+    }
+
+    #[test]
+    fn a_service_manager_hears_ready_then_stopping_each_once_and_no_ready_after_stopping() {
+        use Told::*;
+        for (told, message, news) in [
+            (None, Ready, true),
+            (None, Stopping, true),
+            (Some(Ready), Ready, false),
+            (Some(Ready), Stopping, true),
+            (Some(Stopping), Ready, false),
+            (Some(Stopping), Stopping, false),
+        ] {
+            assert_eq!(tells(told, message), news, "{message:?} after {told:?}");
+        }
+        let life = Lifecycle::new();
+        let mut sent = Vec::new();
+        for message in [Ready, Ready, Stopping, Ready, Stopping] {
+            life.tell(message, || sent.push(message));
+        }
+        assert_eq!(sent, [Ready, Stopping]);
     }
 }

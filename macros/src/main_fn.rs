@@ -6,7 +6,7 @@
 //!     ::cement::__private::run_main(
 //!         ::cement::__private::MainOptions {
 //!             label: "myapp", exit_on_close: true, catch_signals: true,
-//!             close_deadline: None, shutdown_grace: None,
+//!             close_deadline: None, shutdown_grace: None, notify_ready: true,
 //!         },
 //!         |app| __cement_main(app),
 //!     )
@@ -46,6 +46,7 @@ pub(crate) fn expand(
     let label = options::label_or_package_name(options.label.as_ref());
     let exit_on_close = options.exit_on_close;
     let catch_signals = options.catch_signals;
+    let notify_ready = options.notify_ready;
     // Through `CloseDeadline`, so that a program without a deadline links no watchdog.
     let close_deadline = match options.close_deadline_ms {
         Some(ms) => {
@@ -71,6 +72,7 @@ pub(crate) fn expand(
             catch_signals: #catch_signals,
             close_deadline: #close_deadline,
             shutdown_grace: #shutdown_grace,
+            notify_ready: #notify_ready,
         }
     };
     let run_main = if signature.is_async.is_some() {

@@ -48,6 +48,7 @@ impl AttributeKind {
         const LABEL: OptionSpec = OptionSpec::new("label", ValueKind::Label);
         const EXIT_ON_CLOSE: OptionSpec = OptionSpec::new("exit_on_close", ValueKind::Bool);
         const CATCH_SIGNALS: OptionSpec = OptionSpec::new("catch_signals", ValueKind::Bool);
+        const NOTIFY_READY: OptionSpec = OptionSpec::new("notify_ready", ValueKind::Bool);
         const CLOSE_DEADLINE_MS: OptionSpec =
             OptionSpec::new("close_deadline_ms", ValueKind::Positive);
         const SHUTDOWN_GRACE_MS: OptionSpec =
@@ -65,6 +66,7 @@ impl AttributeKind {
                 CATCH_SIGNALS,
                 CLOSE_DEADLINE_MS,
                 SHUTDOWN_GRACE_MS,
+                NOTIFY_READY,
                 FLAVOR,
                 WORKER_THREADS,
                 CRATE,
@@ -228,6 +230,8 @@ pub(crate) struct MainOptions {
     pub close_deadline_ms: Option<i32>,
     /// `shutdown_grace_ms = N`: how long a caught signal's close waits for the body.
     pub shutdown_grace_ms: Option<i32>,
+    /// `notify_ready = false`: the body tells systemd READY itself.
+    pub notify_ready: bool,
     /// `flavor = "current_thread"` (`true`), for an `async fn main`; where it is written.
     pub current_thread: Option<(bool, Span)>,
     /// `worker_threads = N`, for an `async fn main`; where it is written.
@@ -317,6 +321,7 @@ pub(crate) fn parse_main(args: TokenStream) -> syn::Result<MainOptions> {
         catch_signals: parsed.bool("catch_signals").unwrap_or(true),
         close_deadline_ms: parsed.int("close_deadline_ms"),
         shutdown_grace_ms: parsed.int("shutdown_grace_ms"),
+        notify_ready: parsed.bool("notify_ready").unwrap_or(true),
         runtime: parsed.runtime_path(),
     })
 }

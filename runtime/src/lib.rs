@@ -228,6 +228,34 @@
 //! ERROR cement.close{label="myapp"}: cement: hook failed point="pre_close" hook="tracing_failures::flush_journal" error="No such file or directory (os error 2)" panicked=false
 //! ```
 //!
+//! # Running under systemd (feature `systemd`)
+//!
+//! `cement = { version = "..", features = ["systemd"] }`, off by default (it adds no
+//! dependency). Under a `Type=notify` unit, where systemd sets `NOTIFY_SOCKET` (a
+//! path or an abstract `@name`), the App tells it, one datagram per message:
+//!
+//! - `READY=1` once setup has finished, right before the body starts, so that
+//!   `systemctl start` returns, and units ordered after this one start, only then.
+//!   With `#[cement::main(notify_ready = false)]` ([`AppBuilder::notify_ready`]), when
+//!   the body calls [`App::notify_ready`] instead (once its port is bound, say).
+//! - `STOPPING=1` with `EXTEND_TIMEOUT_USEC=` the shutdown grace plus the close
+//!   deadline (if one is set), when shutdown is requested ([`App::request_shutdown`],
+//!   which a caught signal calls) or close begins, whichever comes first. A request
+//!   made only through a [`ShutdownToken`] is told when close begins. No READY goes
+//!   out after STOPPING.
+//! - `STATUS=` naming each close step as it starts: each `pre_close` and `post_close`
+//!   hook as failure reports name it (`pre_close hook myapp::flush_journal`), and
+//!   `deferred cleanups`. `systemctl status` shows it on its `Status:` line, so a
+//!   slow close says where it is.
+//! - For the program's own use: [`App::notify_status`] (`STATUS=`),
+//!   [`App::notify_watchdog`] (`WATCHDOG=1`) and [`App::watchdog_interval`] (half of
+//!   `WATCHDOG_USEC`, when it is meant for this process).
+//!
+//! Without `NOTIFY_SOCKET`, without the feature, or off Linux, every one of these
+//! exists and does nothing. A send that fails is one line on stderr, once per
+//! process, and never fails the program. The repository's README has a unit file, and
+//! how `TimeoutStopSec=` relates to `shutdown_grace_ms` and `close_deadline_ms`.
+//!
 //! # Scoped cleanup: [`Defer`] and [`defer!`]
 //!
 //! The `cleanup` package's `with defer() as d:` is a local [`Defer`]: closures
@@ -359,6 +387,14 @@ pub struct ReadmeDoctests;
 /// Off by default. If the close sequence takes longer than `N` milliseconds, the
 /// process reports the hook or deferred cleanup that was running and ends at once
 /// with the exit code, or 1 if it was 0 ([`AppBuilder::close_deadline`]).
+///
+/// ## `notify_ready = bool`
+///
+/// Default `true`: with the `systemd` feature, under a `Type=notify` unit, systemd is
+/// told `READY=1` once setup has finished, right before the body starts. With
+/// `false`, the body tells it with [`App::notify_ready`] when it can serve
+/// ([`AppBuilder::notify_ready`]). Without the feature it is accepted and changes
+/// nothing. See [Running under systemd](crate#running-under-systemd-feature-systemd).
 ///
 /// ## `crate = "path"`
 ///

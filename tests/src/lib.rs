@@ -9,7 +9,7 @@
 //! fixture (see [`wine`] and `ci/wine/README.md`). Unset, nothing changes.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -95,6 +95,17 @@ pub fn poll_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
     }
 }
 
+/// For fixtures: waits until the test sends `line` on stdin ([`Running::tell`]): a
+/// handshake, so the test can look at what the fixture did so far while it waits.
+pub fn wait_for_input(line: &str) {
+    for next in std::io::stdin().lines() {
+        if next.expect("read stdin") == line {
+            return;
+        }
+    }
+    panic!("stdin closed before the test sent {line:?}");
+}
+
 /// For fixtures: blocks this thread for good (until a signal ends the process).
 pub fn wait_forever() -> ! {
     loop {
@@ -151,6 +162,8 @@ macro_rules! run_fixture {
 /// A running fixture whose stdout is read line by line.
 pub struct Running {
     child: Child,
+    /// A pipe for [`Running::tell`], when started with [`Running::start_command`].
+    stdin: Option<ChildStdin>,
     lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
     seen: Vec<String>,
 }
@@ -162,19 +175,38 @@ impl Running {
     /// program in the same process: [`Running::send`]`("INT")` reaches its console
     /// control handler as `CTRL_C_EVENT`.
     pub fn start(path: &str, args: &[&str]) -> Running {
-        let mut child = fixture_command(path)
-            .args(args)
-            .stdin(Stdio::null())
+        let mut command = fixture_command(path);
+        command.args(args).stdin(Stdio::null());
+        Running::spawn(command)
+    }
+
+    /// Starts `command` as it is set up (a native fixture, its arguments and
+    /// environment), with a pipe to its stdin for [`Running::tell`].
+    pub fn start_command(mut command: Command) -> Running {
+        command.stdin(Stdio::piped());
+        Running::spawn(command)
+    }
+
+    fn spawn(mut command: Command) -> Running {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|error| panic!("cannot start {path}: {error}"));
+            .unwrap_or_else(|error| panic!("cannot start {command:?}: {error}"));
         let lines = BufReader::new(child.stdout.take().unwrap()).lines();
         Running {
+            stdin: child.stdin.take(),
             child,
             lines,
             seen: Vec::new(),
         }
+    }
+
+    /// Sends `line` to the fixture's stdin, for its [`wait_for_input`].
+    pub fn tell(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("started with start_command");
+        writeln!(stdin, "{line}").expect("write to the fixture's stdin");
+        stdin.flush().expect("flush the fixture's stdin");
     }
 
     /// Reads stdout until `line` arrives.
@@ -222,6 +254,8 @@ impl Running {
     /// Reads the rest of its output and waits for it to end; also returns the
     /// signal that ended it, if one did.
     pub fn finish(mut self) -> (Run, Option<i32>) {
+        // A fixture still waiting for input gets end-of-file rather than hanging.
+        drop(self.stdin.take());
         self.seen.extend(self.lines.map(|line| line.unwrap()));
         let mut stderr = String::new();
         std::io::Read::read_to_string(&mut self.child.stderr.take().unwrap(), &mut stderr).unwrap();
@@ -242,9 +276,14 @@ impl Running {
 
 /// The command that starts the fixture at `path`: the native binary, or, with
 /// `CEMENT_WINE_FIXTURES` set, the `.exe` of the same name under Wine.
+///
+/// The fixtures are built with cement's `systemd` feature: a `NOTIFY_SOCKET` in the
+/// test's own environment (a test run under a service) is not passed on to them.
 fn fixture_command(path: &str) -> Command {
-    match wine::fixtures() {
+    let mut command = match wine::fixtures() {
         None => Command::new(path),
         Some(dir) => wine::command(&dir, path),
-    }
+    };
+    command.env_remove("NOTIFY_SOCKET");
+    command
 }

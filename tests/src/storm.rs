@@ -279,6 +279,7 @@ mod runner {
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .env_remove("RUST_BACKTRACE")
+                .env_remove("NOTIFY_SOCKET")
                 .spawn()
                 .unwrap_or_else(|error| panic!("cannot start {fixture}: {error}"));
             let started = Instant::now();

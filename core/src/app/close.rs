@@ -14,7 +14,7 @@ use crate::hooks::{self, ready, Drive, HookTable, PointRun, RuntimeFn};
 use crate::lifecycle::CloseStart;
 use crate::points::Hook;
 use crate::tasks::Task;
-use crate::{lock, report, signals, trace};
+use crate::{lock, notify, report, signals, trace};
 
 type DeferredSlot = Mutex<Option<Box<dyn FnOnce() + Send>>>;
 
@@ -114,6 +114,7 @@ impl App {
         match self.lifecycle().begin_close(at_exit) {
             CloseStart::Done(code) => return code,
             CloseStart::Run => {
+                self.notify_stopping();
                 if let Some(deadline) = &self.inner.close_deadline {
                     deadline.watch(Arc::clone(&self.inner) as Arc<dyn Watched>);
                 }
@@ -134,11 +135,19 @@ impl App {
         while let Some((step, work)) = self.next_close_step() {
             match &work {
                 StepWork::Tasks(tasks) => {
+                    if tasks.iter().any(|task| !task.is_finished()) {
+                        notify::status(&"stopping tasks");
+                    }
                     self.stop_tasks(tasks, drive).await;
                     self.lifecycle().tasks_stopped();
                 }
                 StepWork::Hooks(point, hooks) => hooks.run(self, *point, None, drive).await,
-                StepWork::Deferred(slots) => self.run_deferred(slots),
+                StepWork::Deferred(slots) => {
+                    if !slots.is_empty() {
+                        notify::status(&"deferred cleanups");
+                    }
+                    self.run_deferred(slots);
+                }
             }
             self.close_step_done(step);
         }

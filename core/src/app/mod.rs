@@ -3,6 +3,7 @@
 //! stands in its life is its [`Lifecycle`]'s alone.
 
 mod close;
+mod notify;
 mod shutdown;
 mod tasks;
 
@@ -74,6 +75,8 @@ struct Inner {
     label: String,
     exit_on_close: bool,
     catch_signals: bool,
+    /// See [`AppBuilder::notify_ready`]; nothing without the `systemd` feature.
+    notify_ready: crate::notify::AutoReady,
     close_deadline: Option<CloseDeadline>,
     /// What runs now; kept only with a close deadline.
     progress: Progress,
@@ -105,6 +108,7 @@ pub struct AppBuilder {
     catch_signals: bool,
     close_deadline: Option<CloseDeadline>,
     shutdown_grace: Duration,
+    notify_ready: crate::notify::AutoReady,
 }
 
 impl AppBuilder {
@@ -201,6 +205,7 @@ impl AppBuilder {
                 label: self.label,
                 exit_on_close: self.exit_on_close,
                 catch_signals: self.catch_signals,
+                notify_ready: self.notify_ready,
                 close_deadline: self.close_deadline,
                 progress: Progress::default(),
                 lifecycle: Lifecycle::new(),
@@ -243,6 +248,7 @@ impl App {
             catch_signals: false,
             close_deadline: None,
             shutdown_grace: requests::DEFAULT_GRACE,
+            notify_ready: crate::notify::AutoReady::new(true),
         }
     }
 
@@ -408,6 +414,7 @@ impl App {
                 std::mem::forget(running);
                 return None;
             }
+            self.notify_body_starts();
             let output = {
                 let _body = BodyGuard(self);
                 body.await
@@ -459,6 +466,7 @@ impl App {
     /// Notes what runs now, for the close deadline's report (and `tracing`).
     pub(crate) fn track(&self, running: Running) {
         trace::running(running.point(), &running.name());
+        self.notify_running(running);
         if self.inner.close_deadline.is_some() {
             self.inner.progress.set(running);
         }

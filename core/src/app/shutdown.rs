@@ -18,7 +18,8 @@ impl App {
     /// turns true, [`wait_for_shutdown`](App::wait_for_shutdown) returns and
     /// [`shutdown_requested`](App::shutdown_requested) futures resolve. Idempotent;
     /// the exit code is unchanged and nothing closes: the body returns and close runs
-    /// as on any return. A caught signal calls this after its `signal` hooks.
+    /// as on any return. A caught signal calls this after its `signal` hooks. With
+    /// the `systemd` feature, systemd is told `STOPPING=1` first, once.
     ///
     /// ```
     /// # extern crate cement_core as cement;
@@ -29,6 +30,8 @@ impl App {
     /// assert_eq!(app.exit_code(), 0);
     /// ```
     pub fn request_shutdown(&self) {
+        // Before the request wakes the body: systemd hears STOPPING first.
+        self.notify_stopping();
         self.shutdown().request();
     }
 

@@ -1,0 +1,2 @@
+#[cement::main(notify_ready = "no")]
+fn main() {}
