@@ -10,110 +10,9 @@ use tokio::runtime::{Builder, Runtime};
 
 use crate::__private::Outcome;
 use crate::entry::{self, Ending, MainOptions};
-use crate::hooks::{Drive, HookFuture, RuntimeFn};
-use crate::points::Hook;
 use crate::runtime::CatchUnwind;
 use crate::testing::{self, TestOptions};
 use crate::App;
-
-// The `cfg` repeats the module's: docs.rs shows its badge on these methods.
-#[cfg(feature = "tokio")]
-impl App {
-    /// [`setup`](App::setup) for async code: async hooks are awaited on the caller's
-    /// runtime, which becomes the App's runtime if it has none yet.
-    ///
-    /// ```
-    /// # extern crate cement_core as cement;
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let app = cement::App::new("demo");
-    /// app.setup_async().await;
-    /// assert_eq!(app.close_async().await, 0);
-    /// # }
-    /// ```
-    pub async fn setup_async(&self) {
-        self.setup_with(Drive::Await).await;
-    }
-
-    /// [`run`](App::run) for async code: the `pre_run` hooks, `body`, then the
-    /// `post_run` hooks; sets the App up first if needed. The body is a future,
-    /// which may borrow the App. As with `run`, no body starts once a signal arrived
-    /// or close began.
-    ///
-    /// # Panics
-    ///
-    /// If the App was closed by hand before: no body starts once close has begun.
-    ///
-    /// ```
-    /// # extern crate cement_core as cement;
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let app = cement::App::new("demo");
-    /// let label_len = app.run_async(async { app.label().len() }).await;
-    /// assert_eq!(label_len, 4);
-    /// app.close_async().await;
-    /// # }
-    /// ```
-    pub async fn run_async<F: Future>(&self, body: F) -> F::Output {
-        match self.run_with(body, Drive::Await).await {
-            Some(output) => output,
-            None => self.no_body_started(),
-        }
-    }
-
-    /// [`close`](App::close) for async code: the same sequence, once, with each
-    /// async hook awaited on the caller's runtime before the next starts. Call this
-    /// (not `close`) from async code: a sync `close` on a runtime's thread drives
-    /// async hooks from another thread.
-    ///
-    /// ```
-    /// # extern crate cement_core as cement;
-    /// use cement::{App, Hook};
-    ///
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// let app = App::new("demo");
-    /// app.register_async_hook(Hook::PreClose, 0, |app| {
-    ///     Box::pin(async move {
-    ///         tokio::task::yield_now().await;
-    ///         println!("{} flushed", app.label());
-    ///     })
-    /// });
-    /// assert_eq!(app.close_async().await, 0);
-    /// # }
-    /// ```
-    pub async fn close_async(&self) -> i32 {
-        self.close_sequence(false, Drive::Await).await
-    }
-
-    /// Registers an async hook at run time: [`register_hook`](App::register_hook)'s
-    /// async form, in the same order. `f` returns a boxed future, which may borrow
-    /// the App: write `|app| Box::pin(async move { .. })`. Not for
-    /// [`Hook::Signal`]: `signal` hooks run on the signal-watching thread, where
-    /// nothing should wait for a runtime.
-    ///
-    /// # Panics
-    ///
-    /// If `point` is [`Hook::Signal`].
-    ///
-    /// ```
-    /// # extern crate cement_core as cement;
-    /// use cement::{App, Hook};
-    ///
-    /// let app = App::new("demo");
-    /// app.register_async_hook(Hook::PostClose, 0, |app| {
-    ///     Box::pin(async move { println!("{} closed", app.label()) })
-    /// });
-    /// app.close(); // outside a runtime: driven on a runtime cement starts
-    /// ```
-    pub fn register_async_hook<F>(&self, point: Hook, weight: i32, f: F)
-    where
-        F: for<'a> Fn(&'a App) -> HookFuture<'a> + Send + Sync + 'static,
-    {
-        assert!(
-            point != Hook::Signal,
-            "`signal` hooks cannot be async: they run on the signal-watching thread"
-        );
-        self.register(point, weight, RuntimeFn::Async(Box::new(f)));
-    }
-}
 
 /// The runtime options of `#[cement::main] async fn`, as `#[tokio::main]` has them.
 #[derive(Clone, Copy, Debug)]
@@ -167,7 +66,7 @@ async fn run_to_close<R: Outcome>(
 ) -> Ending {
     app.setup_async().await;
     let run = CatchUnwind {
-        future: Box::pin(app.run_with(body(&app), Drive::Await)),
+        future: Box::pin(app.try_run_async(body(&app))),
         quiet: false,
     };
     let outcome = run.await.map(|ran| ran.map(Outcome::into_outcome));

@@ -279,95 +279,108 @@ impl PointRun {
         }
     }
 
-    /// Runs every hook not run yet, in order; a failing hook is reported and the rest
-    /// run. Sync and async callers share it: `drive` says whether async hooks are
-    /// awaited on the caller's runtime or driven to completion on this thread (see
-    /// `async_rt::block_on`); a sync caller runs the whole future with [`ready`].
-    /// Called again from inside one of them on the same thread, it runs the rest
-    /// from there.
-    pub(crate) async fn run(&self, app: &App, point: Hook, signal: Option<Signal>, drive: Drive) {
+    /// The one hook runner, for sync and async callers: runs the hooks not run yet,
+    /// in order, until one is async, and returns that one for the caller to drive
+    /// ([`AsyncHook::block_on`]) or await (`AsyncHook::run`); `None` once all ran.
+    /// Each hook is tracked, its panic caught, its failure reported and recorded
+    /// here, whoever calls. Called again from inside one of them on the same thread
+    /// (a hook calling `std::process::exit`), it runs the rest from there.
+    pub(crate) fn run_until_async<'a>(
+        &'a self,
+        app: &'a App,
+        point: Hook,
+        signal: Option<Signal>,
+    ) -> Option<AsyncHook<'a>> {
         while let Some(next) = self.next() {
-            let (running, failure) = match next {
+            let (running, outcome) = match next {
                 Next::Declared(hook) => {
                     let running = Running::Declared(point, hook.path);
                     app.track(running);
-                    let outcome = match hook.run {
-                        DeclaredRun::Sync(run) => report::catch_quietly(|| run(app, signal)),
-                        DeclaredRun::Async(run) => drive.run(app, run(app)).await,
-                    };
-                    (running, failure_of(outcome))
+                    match hook.run {
+                        DeclaredRun::Sync(run) => {
+                            (running, report::catch_quietly(|| run(app, signal)))
+                        }
+                        DeclaredRun::Async(run) => {
+                            let future = AsyncFuture::Declared(run(app));
+                            return Some(AsyncHook { running, future });
+                        }
+                    }
                 }
                 Next::RunTime(hook, weight) => {
                     let running = Running::RunTime(point, hook.number, weight);
-                    run_runtime(app, running, &hook.f, drive).await;
-                    continue;
+                    match run_or_return(app, running, &hook.f) {
+                        Some(future) => return Some(AsyncHook { running, future }),
+                        None => continue,
+                    }
                 }
             };
-            if let Some(failure) = failure {
-                app.report_failure(running, &failure);
-            }
+            finish(app, running, outcome);
         }
+        None
     }
 }
 
-/// How the one hook runner and close driver run an async hook.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Drive {
-    /// Awaited on the caller's runtime (`setup_async`, `close_async`, ...).
-    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
-    Await,
-    /// Driven to completion on this thread, for sync callers: nothing is awaited
-    /// that can be pending, so [`ready`] finishes the whole run in one poll.
-    Block,
+/// An async hook met by the runner, with what it runs as.
+pub(crate) struct AsyncHook<'a> {
+    running: Running,
+    future: AsyncFuture<'a>,
 }
 
-impl Drive {
-    /// Runs an async hook's future, catching a panic.
-    async fn run<T: Send>(self, app: &App, future: HookFuture<'_, T>) -> Result<T, Failure> {
-        match self {
-            Drive::Await => crate::runtime::catch(future).await,
-            Drive::Block => crate::runtime::block_on(app.runtime(), future),
-        }
+enum AsyncFuture<'a> {
+    Declared(HookFuture<'a, Result<(), String>>),
+    RunTime(HookFuture<'a>),
+}
+
+impl AsyncHook<'_> {
+    /// Drives it to completion on this thread, on the App's runtime (sync callers).
+    pub(crate) fn block_on(self, app: &App) {
+        let runtime = app.runtime();
+        let outcome = match self.future {
+            AsyncFuture::Declared(future) => crate::runtime::block_on(runtime, future),
+            AsyncFuture::RunTime(future) => crate::runtime::block_on(runtime, future).map(Ok),
+        };
+        finish(app, self.running, outcome);
+    }
+
+    /// Awaits it on the caller's runtime (async callers).
+    #[cfg(feature = "tokio")]
+    pub(crate) async fn run(self, app: &App) {
+        let outcome = match self.future {
+            AsyncFuture::Declared(future) => crate::runtime::catch(future).await,
+            AsyncFuture::RunTime(future) => crate::runtime::catch(future).await.map(Ok),
+        };
+        finish(app, self.running, outcome);
     }
 }
 
-/// Runs a future that never waits (one made with [`Drive::Block`]) to its end on
-/// this thread: sync callers of the runner and the close driver.
-pub(crate) fn ready<F: Future>(future: F) -> F::Output {
-    struct NoWake;
-    impl std::task::Wake for NoWake {
-        fn wake(self: std::sync::Arc<Self>) {}
-    }
-    let waker = std::task::Waker::from(std::sync::Arc::new(NoWake));
-    let mut future = std::pin::pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut std::task::Context::from_waker(&waker))
-    {
-        std::task::Poll::Ready(output) => output,
-        std::task::Poll::Pending => unreachable!("a blocking run never waits"),
-    }
-}
-
-/// The failure in a declared hook's outcome, if any.
-fn failure_of(outcome: Result<Result<(), String>, Failure>) -> Option<Failure> {
-    match outcome {
-        Ok(Ok(())) => None,
-        Ok(Err(message)) => Some(Failure::Returned(message)),
-        Err(failure) => Some(failure),
-    }
-}
-
-/// Runs one run-time hook; a failure is reported and makes the code 1.
-pub(crate) async fn run_runtime(app: &App, running: Running, f: &RuntimeFn, drive: Drive) {
+/// Runs a sync run-time hook (reporting its failure); an async one is returned.
+fn run_or_return<'a>(app: &'a App, running: Running, f: &'a RuntimeFn) -> Option<AsyncFuture<'a>> {
     app.track(running);
-    let outcome = match f {
-        RuntimeFn::Sync(f) => report::catch_quietly(|| f(app)),
-        RuntimeFn::Async(f) => drive.run(app, f(app)).await,
-    };
-    if let Err(failure) = outcome {
-        app.report_failure(running, &failure);
+    match f {
+        RuntimeFn::Sync(f) => {
+            finish(app, running, report::catch_quietly(|| f(app)).map(Ok));
+            None
+        }
+        RuntimeFn::Async(f) => Some(AsyncFuture::RunTime(f(app))),
     }
+}
+
+/// Runs one run-time hook to its end on this thread: a close hook registered once
+/// its step has started.
+pub(crate) fn run_runtime(app: &App, running: Running, f: &RuntimeFn) {
+    if let Some(future) = run_or_return(app, running, f) {
+        AsyncHook { running, future }.block_on(app);
+    }
+}
+
+/// A hook's outcome: a failure is reported and recorded, and makes the code 1.
+fn finish(app: &App, running: Running, outcome: Result<Result<(), String>, Failure>) {
+    let failure = match outcome {
+        Ok(Ok(())) => return,
+        Ok(Err(message)) => Failure::Returned(message),
+        Err(failure) => failure,
+    };
+    app.report_failure(running, &failure);
 }
 
 #[cfg(test)]

@@ -684,6 +684,11 @@ pub(crate) fn main_returns(status: i32) {
     lock(&ENDING).status = Some(status);
 }
 
+/// What the generated `main` returned as the status, once it has.
+pub(crate) fn main_status() -> Option<i32> {
+    lock(&ENDING).status
+}
+
 /// A first signal arrived once the App that caught it had closed (the process is
 /// ending): the status becomes 128 + n if it was 0.
 pub(crate) fn signal_after_close(signal: Signal) {

@@ -21,7 +21,3 @@ impl AppRuntime {
 pub(crate) fn block_on<F: Future>(_runtime: &AppRuntime, _future: F) -> Result<F::Output, Failure> {
     unreachable!("async hooks exist only with the `tokio` feature")
 }
-
-pub(crate) async fn catch<F: Future>(_future: F) -> Result<F::Output, Failure> {
-    unreachable!("async hooks exist only with the `tokio` feature")
-}

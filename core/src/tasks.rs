@@ -118,6 +118,14 @@ pub(crate) struct Straggler<'a> {
 }
 
 impl Straggler<'_> {
+    pub(crate) fn task(&self) -> &Task {
+        self.task
+    }
+
+    pub(crate) fn aborted(&self) -> bool {
+        self.aborted
+    }
+
     /// What became of it, for its record in `failures()`: `left running after its
     /// grace of 10s`.
     pub(crate) fn fate(&self) -> String {

@@ -13,7 +13,9 @@ use std::fmt::Display;
 
 use crate::points::Hook;
 
-pub(crate) use imp::{failure, in_span, running};
+#[cfg(feature = "tokio")]
+pub(crate) use imp::in_span;
+pub(crate) use imp::{enter, failure, running};
 
 /// The spans cement opens: `cement.setup`, `cement.run`, `cement.close`.
 #[derive(Clone, Copy, Debug)]
@@ -29,10 +31,14 @@ pub(crate) enum Span {
 mod imp {
     use std::panic::{self, AssertUnwindSafe};
 
+    #[cfg(feature = "tokio")]
     use std::future::Future;
 
     use super::{Display, Hook};
-    use tracing::{Instrument, Span};
+    use tracing::span::EnteredSpan;
+    #[cfg(feature = "tokio")]
+    use tracing::Instrument;
+    use tracing::Span;
 
     /// Runs `f`, which calls into tracing, unless the process is ending (cement's
     /// atexit trampoline runs: libc's `exit` has destroyed the exiting thread's
@@ -46,17 +52,39 @@ mod imp {
         panic::catch_unwind(AssertUnwindSafe(f)).ok()
     }
 
-    /// Runs `future` inside the span `kind` of the App `label`: entered on each
-    /// poll, so sync callers (one poll) and async ones (a span across awaits, which
-    /// an entered guard must not be) see the same spans.
-    pub(crate) async fn in_span<F: Future>(kind: super::Span, label: &str, future: F) -> F::Output {
-        let span = guarded(|| match kind {
+    /// The span `kind` of the App (or task) `label`.
+    fn span_of(kind: super::Span, label: &str) -> Span {
+        match kind {
             super::Span::Setup => tracing::info_span!(target: "cement", "cement.setup", label),
             super::Span::Run => tracing::info_span!(target: "cement", "cement.run", label),
             super::Span::Close => tracing::info_span!(target: "cement", "cement.close", label),
             super::Span::Task => tracing::info_span!(target: "cement", "cement.task", task = label),
-        });
-        future.instrument(span.unwrap_or_else(Span::none)).await
+        }
+    }
+
+    /// An entered span, left when dropped (unless tracing is skipped, see
+    /// [`guarded`]).
+    pub(crate) struct Entered(Option<EnteredSpan>);
+
+    impl Drop for Entered {
+        fn drop(&mut self) {
+            if let Some(span) = self.0.take() {
+                guarded(move || drop(span));
+            }
+        }
+    }
+
+    /// Enters the span `kind` of `label` on this thread, for sync code.
+    pub(crate) fn enter(kind: super::Span, label: &str) -> Entered {
+        Entered(guarded(|| span_of(kind, label).entered()))
+    }
+
+    /// Runs `future` inside the span `kind` of `label`, entered on each poll: async
+    /// code (an entered guard must not be held across an await).
+    #[cfg(feature = "tokio")]
+    pub(crate) async fn in_span<F: Future>(kind: super::Span, label: &str, future: F) -> F::Output {
+        let span = guarded(|| span_of(kind, label)).unwrap_or_else(Span::none);
+        future.instrument(span).await
     }
 
     /// A hook (at `point`) or deferred cleanup (`None`) named `name` starts. Its
@@ -112,11 +140,21 @@ mod imp {
 
 #[cfg(not(feature = "tracing"))]
 mod imp {
+    #[cfg(feature = "tokio")]
     use std::future::Future;
 
     use super::{Display, Hook};
 
+    /// Stands for an entered span.
+    pub(crate) struct NoSpan;
+
+    #[inline(always)]
+    pub(crate) fn enter(_kind: super::Span, _label: &str) -> NoSpan {
+        NoSpan
+    }
+
     /// Runs `future`; no span without the feature.
+    #[cfg(feature = "tokio")]
     #[inline(always)]
     pub(crate) async fn in_span<F: Future>(
         _kind: super::Span,

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use super::{App, LIVE_APPS};
 use crate::deadline::Watched;
 use crate::failures::Running;
-use crate::hooks::{self, ready, Drive, HookTable, PointRun, RuntimeFn};
+use crate::hooks::{self, HookTable, PointRun, RuntimeFn};
 use crate::lifecycle::CloseStart;
 use crate::points::Hook;
 use crate::tasks::Task;
@@ -64,7 +64,7 @@ impl Closing {
 
 /// What one step of the close sequence runs.
 #[derive(Clone)]
-pub(crate) enum StepWork {
+pub(super) enum StepWork {
     Tasks(Arc<Vec<Arc<Task>>>),
     Hooks(Hook, Arc<PointRun>),
     Deferred(Arc<Vec<Arc<DeferredSlot>>>),
@@ -96,7 +96,7 @@ impl App {
     /// assert_eq!(app.close(), 1); // runs nothing
     /// ```
     pub fn close(&self) -> i32 {
-        ready(self.close_sequence(false, Drive::Block))
+        self.close_from(false)
     }
 
     /// Closes the App as the process ends (`main` returned or `std::process::exit`
@@ -104,15 +104,34 @@ impl App {
     /// deferred cleanup called `std::process::exit`, it finishes the sequence from
     /// where it stands: nothing is skipped and nothing runs twice.
     pub(super) fn close_at_exit(&self) {
-        ready(self.close_sequence(true, Drive::Block));
+        self.close_from(true);
     }
 
-    /// The close driver, for every caller: the lifecycle says whether this call runs
-    /// the sequence, resumes it or returns the code; then steps 1 to 3, each run
-    /// once, with async hooks awaited or driven as `drive` says.
-    pub(crate) async fn close_sequence(&self, at_exit: bool, drive: Drive) -> i32 {
+    /// The close driver: the lifecycle says whether this call runs the sequence,
+    /// resumes it or returns the code; then each step, once. `close_async` is the
+    /// same loop with its hooks awaited and its tasks waited for off the runtime.
+    fn close_from(&self, at_exit: bool) -> i32 {
+        let _span = trace::enter(trace::Span::Close, self.label());
+        if let Some(code) = self.start_close(at_exit) {
+            return code;
+        }
+        while let Some((step, work)) = self.next_close_step() {
+            match &work {
+                StepWork::Tasks(tasks) => self.stop_tasks(tasks),
+                StepWork::Hooks(point, hooks) => self.run_point(hooks, *point, None),
+                StepWork::Deferred(slots) => self.run_deferred(slots),
+            }
+            self.close_step_done(step);
+        }
+        self.finish_close()
+    }
+
+    /// Whether this call runs (or resumes) the close sequence, as the lifecycle
+    /// decides: `Some(code)` to return at once. Starting it tells a service manager
+    /// and starts the close deadline's watchdog.
+    pub(super) fn start_close(&self, at_exit: bool) -> Option<i32> {
         match self.lifecycle().begin_close(at_exit) {
-            CloseStart::Done(code) => return code,
+            CloseStart::Done(code) => return Some(code),
             CloseStart::Run => {
                 self.notify_stopping();
                 if let Some(deadline) = &self.inner.close_deadline {
@@ -122,41 +141,13 @@ impl App {
             CloseStart::Resume => {}
         }
         self.collect_declared_hooks();
-        trace::in_span(
-            trace::Span::Close,
-            self.label(),
-            self.run_close_steps(drive),
-        )
-        .await;
-        self.finish_close()
-    }
-
-    async fn run_close_steps(&self, drive: Drive) {
-        while let Some((step, work)) = self.next_close_step() {
-            match &work {
-                StepWork::Tasks(tasks) => {
-                    if tasks.iter().any(|task| !task.is_finished()) {
-                        notify::status(&"stopping tasks");
-                    }
-                    self.stop_tasks(tasks, drive).await;
-                    self.lifecycle().tasks_stopped();
-                }
-                StepWork::Hooks(point, hooks) => hooks.run(self, *point, None, drive).await,
-                StepWork::Deferred(slots) => {
-                    if !slots.is_empty() {
-                        notify::status(&"deferred cleanups");
-                    }
-                    self.run_deferred(slots);
-                }
-            }
-            self.close_step_done(step);
-        }
+        None
     }
 
     /// The end of close, after its steps: the final code, for every caller. Signals
     /// stay caught if the process ends with this App; a thread other than the signal
     /// path's then waits for the signal path to end the process.
-    fn finish_close(&self) -> i32 {
+    pub(super) fn finish_close(&self) -> i32 {
         let code = self.lifecycle().finish_close();
         if self.inner.catch_signals && !self.lifecycle().keeps_catching() {
             signals::stop_catching(Arc::as_ptr(&self.inner).cast());
@@ -169,7 +160,7 @@ impl App {
     /// The steps of [`close`](App::close): the step the sequence stands at and
     /// what it runs, or `None` once all ran. The caller runs it and then calls
     /// [`close_step_done`](App::close_step_done).
-    fn next_close_step(&self) -> Option<(usize, StepWork)> {
+    pub(super) fn next_close_step(&self) -> Option<(usize, StepWork)> {
         let mut guard = lock(&self.inner.work);
         let work = &mut *guard;
         let step = work.closing.step;
@@ -197,7 +188,7 @@ impl App {
     }
 
     /// Step `step` of the close sequence has run.
-    fn close_step_done(&self, step: usize) {
+    pub(super) fn close_step_done(&self, step: usize) {
         let closing = &mut lock(&self.inner.work).closing;
         // Unless a nested call (from `close_at_exit`) already finished this step.
         if closing.step == step {
@@ -256,8 +247,7 @@ impl App {
         }
         let number = work.hooks.next_number();
         drop(work);
-        let running = Running::RunTime(point, number, weight);
-        ready(hooks::run_runtime(self, running, &f, Drive::Block));
+        hooks::run_runtime(self, Running::RunTime(point, number, weight), &f);
     }
 
     /// Defers `f` to the close sequence (step 2, last registered first). The handle
@@ -297,7 +287,10 @@ impl App {
     }
 
     /// Runs the cleanups of `deferred` not run yet, last registered first.
-    pub(crate) fn run_deferred(&self, deferred: &[Arc<DeferredSlot>]) {
+    pub(super) fn run_deferred(&self, deferred: &[Arc<DeferredSlot>]) {
+        if !deferred.is_empty() {
+            notify::status(&"deferred cleanups");
+        }
         let _quiet = report::QuietPanics::enter();
         for (index, slot) in deferred.iter().enumerate().rev() {
             self.run_deferred_slot(index + 1, slot);

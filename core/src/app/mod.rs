@@ -2,6 +2,8 @@
 //! `close.rs`, its shutdown requests and signal path in `shutdown.rs`; where it
 //! stands in its life is its [`Lifecycle`]'s alone.
 
+#[cfg(feature = "tokio")]
+mod asynchronous;
 mod close;
 mod notify;
 mod shutdown;
@@ -9,7 +11,6 @@ mod tasks;
 
 use std::any::{Any, TypeId};
 use std::fmt;
-use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ pub use tasks::TaskBuilder;
 
 use crate::deadline::{CloseDeadline, Progress, Watched};
 use crate::failures::{FailureLog, HookFailure, Running};
-use crate::hooks::{ready, Drive};
+use crate::hooks::PointRun;
 use crate::lifecycle::{self, Action, Lifecycle};
 use crate::points::Hook;
 use crate::report::{self, Failure};
@@ -324,13 +325,19 @@ impl App {
     /// # app.close();
     /// ```
     pub fn setup(&self) {
-        ready(self.setup_with(Drive::Block));
+        let _span = trace::enter(trace::Span::Setup, self.label());
+        if self.begin_setup() {
+            self.run_hooks(Hook::PreSetup, None);
+            self.run_hooks(Hook::PostSetup, None);
+            self.lifecycle().end_setup();
+        }
     }
 
-    /// [`setup`](App::setup) for sync and async callers alike.
-    pub(crate) async fn setup_with(&self, drive: Drive) {
+    /// What setup does before its hooks, once (sync and async setup alike);
+    /// whether this call is the one that sets up.
+    fn begin_setup(&self) -> bool {
         if !self.lifecycle().begin_setup() {
-            return;
+            return false;
         }
         self.inner.runtime.capture_current();
         self.collect_declared_hooks();
@@ -341,12 +348,7 @@ impl App {
             let catcher: Weak<dyn Catcher> = Arc::downgrade(&self.inner) as Weak<Inner>;
             signals::start_catching(catcher, self.inner.runtime.signal_watcher());
         }
-        let hooks = async {
-            self.run_hooks_with(Hook::PreSetup, None, drive).await;
-            self.run_hooks_with(Hook::PostSetup, None, drive).await;
-        };
-        trace::in_span(trace::Span::Setup, self.label(), hooks).await;
-        self.lifecycle().end_setup();
+        true
     }
 
     /// Runs the `pre_run` hooks, `body`, then the `post_run` hooks, and returns what
@@ -393,37 +395,24 @@ impl App {
     }
 
     /// [`run`](App::run), or `None` when no body may start (a signal arrived, or
-    /// close began): what the generated `main` calls.
+    /// close began): what the generated `main` calls. The lifecycle's part (may a
+    /// run, a body start; the guards that say they ended) is shared with the async
+    /// form, `run_async`.
     pub(crate) fn try_run<R>(&self, body: impl FnOnce(&App) -> R) -> Option<R> {
-        ready(self.run_with(async { body(self) }, Drive::Block))
+        self.setup();
+        let _span = trace::enter(trace::Span::Run, self.label());
+        let run = self.begin_run()?;
+        self.run_hooks(Hook::PreRun, None);
+        let body_runs = run.begin_body()?;
+        let output = body(self);
+        drop(body_runs);
+        self.run_hooks(Hook::PostRun, None);
+        Some(output)
     }
 
-    /// [`run`](App::run) for sync and async callers alike: setup if needed, the
-    /// `pre_run` hooks, the body (a future, which may borrow the App), the `post_run`
-    /// hooks; `None` if the lifecycle lets no body start.
-    pub(crate) async fn run_with<F: Future>(&self, body: F, drive: Drive) -> Option<F::Output> {
-        self.setup_with(drive).await;
-        if !self.lifecycle().begin_run() {
-            return None;
-        }
-        let run = async {
-            let running = RunGuard(self);
-            self.run_hooks_with(Hook::PreRun, None, drive).await;
-            if !self.lifecycle().begin_body() {
-                // The lifecycle has ended this run itself: no body, no `post_run`.
-                std::mem::forget(running);
-                return None;
-            }
-            self.notify_body_starts();
-            let output = {
-                let _body = BodyGuard(self);
-                body.await
-            };
-            self.run_hooks_with(Hook::PostRun, None, drive).await;
-            drop(running);
-            Some(output)
-        };
-        trace::in_span(trace::Span::Run, self.label(), run).await
+    /// `run` begins, after setup, unless a signal arrived or close began.
+    fn begin_run(&self) -> Option<RunGuard<'_>> {
+        self.lifecycle().begin_run().then(|| RunGuard(self))
     }
 
     /// The code the process will exit with (default 0).
@@ -572,16 +561,27 @@ impl App {
             .collect_declared(&self.inner.label);
     }
 
-    /// Runs the hooks of `point` without holding the table's lock.
+    /// Runs the hooks of `point`, taken out of the table while they run (so a hook
+    /// may register hooks), then put back. Async hooks are driven to completion on
+    /// this thread; `run_hooks_async` awaits them instead, through the same runner.
     pub(crate) fn run_hooks(&self, point: Hook, signal: Option<Signal>) {
-        ready(self.run_hooks_with(point, signal, Drive::Block));
+        let hooks = self.take_hooks(point);
+        self.run_point(&hooks, point, signal);
+        self.restore_hooks(point, hooks);
     }
 
-    /// The one hook runner, for sync and async callers: the hooks of `point` are
-    /// taken out of the table while they run, then put back.
-    async fn run_hooks_with(&self, point: Hook, signal: Option<Signal>, drive: Drive) {
-        let hooks = lock(&self.inner.work).hooks.take(point);
-        hooks.run(self, point, signal, drive).await;
+    /// Runs what is left of `hooks`, in order (see `PointRun::run_until_async`).
+    fn run_point(&self, hooks: &PointRun, point: Hook, signal: Option<Signal>) {
+        while let Some(hook) = hooks.run_until_async(self, point, signal) {
+            hook.block_on(self);
+        }
+    }
+
+    fn take_hooks(&self, point: Hook) -> PointRun {
+        lock(&self.inner.work).hooks.take(point)
+    }
+
+    fn restore_hooks(&self, point: Hook, hooks: PointRun) {
         lock(&self.inner.work).hooks.restore(point, hooks);
     }
 
@@ -615,19 +615,35 @@ impl fmt::Debug for App {
 /// `run` is under way until this drops (returned, or unwinding).
 struct RunGuard<'a>(&'a App);
 
+impl<'a> RunGuard<'a> {
+    /// The body is about to start, unless a signal came during the `pre_run` hooks
+    /// (or close began): then the lifecycle ends the run itself, with no body and
+    /// no `post_run`.
+    fn begin_body(self) -> Option<BodyGuard<'a>> {
+        let app = self.0;
+        if !app.lifecycle().begin_body() {
+            std::mem::forget(self);
+            return None;
+        }
+        app.notify_body_starts();
+        Some(BodyGuard(self))
+    }
+}
+
 impl Drop for RunGuard<'_> {
     fn drop(&mut self) {
         self.0.lifecycle().end_run();
     }
 }
 
-/// A body runs until this drops (returned, or unwinding). If the signal path closed
-/// the App beside it, the body's thread waits here for the process to end.
-struct BodyGuard<'a>(&'a App);
+/// A body runs until this drops (returned, or unwinding); the run goes on until
+/// its [`RunGuard`] drops. If the signal path closed the App beside the body, the
+/// body's thread waits here for the process to end.
+struct BodyGuard<'a>(RunGuard<'a>);
 
 impl Drop for BodyGuard<'_> {
     fn drop(&mut self) {
-        if self.0.lifecycle().body_returned() == Action::WaitForProcessEnd {
+        if self.0 .0.lifecycle().body_returned() == Action::WaitForProcessEnd {
             lifecycle::wait_for_the_process_to_end();
         }
     }

@@ -2,19 +2,15 @@
 //! close's first step, *stopping tasks*.
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Weak};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use super::{App, Inner};
 use crate::failures::HookFailure;
-use crate::hooks::{ready, Drive};
 use crate::report::{self, Failure};
-use crate::shutdown::{ShutdownRequested, ShutdownToken};
-use crate::tasks::{Kind, Supervision, Task, TaskHandle, TaskOutput};
-use crate::{lock, signals, trace};
+use crate::shutdown::ShutdownToken;
+use crate::tasks::{Kind, Straggler, Supervision, Task, TaskHandle, TaskOutput};
+use crate::{lock, notify, trace};
 
 /// How long close waits for an aborted task's future to be dropped (its
 /// destructors to run) before it goes on.
@@ -118,61 +114,72 @@ impl App {
     /// ascending weight, each group asked together and waited for, each task within
     /// its grace from the request. Stragglers are aborted (async tasks) or left
     /// running (threads), named on one line, recorded, and the code becomes 1 unless
-    /// non-zero.
-    pub(super) async fn stop_tasks(&self, tasks: &[Arc<Task>], drive: Drive) {
-        let mut running: Vec<&Arc<Task>> = tasks.iter().filter(|t| !t.is_finished()).collect();
-        running.sort_by_key(|task| task.supervision.weight);
-        let mut stragglers = Vec::new();
-        let mut rest = &running[..];
-        while let Some(first) = rest.first() {
-            let weight = first.supervision.weight;
-            let size = rest
-                .iter()
-                .position(|task| task.supervision.weight != weight)
-                .unwrap_or(rest.len());
-            let (group, next) = rest.split_at(size);
-            rest = next;
-            let asked = Instant::now();
-            for task in group {
-                task.stop.request();
-            }
-            let mut by_grace = group.to_vec();
-            by_grace.sort_by_key(|task| task.supervision.grace);
-            let mut timer = Timer::default();
-            for task in by_grace {
-                let deadline = asked + task.supervision.grace;
-                if !wait_finished(task, deadline, drive, &mut timer).await {
-                    let aborted = task.abort();
-                    stragglers.push((task, aborted));
+    /// non-zero. It blocks; an async close runs it off its runtime's threads.
+    pub(super) fn stop_tasks(&self, tasks: &[Arc<Task>]) {
+        if tasks.iter().any(|task| !task.is_finished()) {
+            notify::status(&"stopping tasks");
+            let mut stragglers = Vec::new();
+            // Group by group, lightest first: no sort, a program has a few weights.
+            let mut above = None;
+            while let Some(weight) = lightest_above(tasks, above) {
+                above = Some(weight);
+                let group = || tasks.iter().filter(move |t| t.supervision.weight == weight);
+                let asked = Instant::now();
+                for task in group() {
+                    task.stop.request();
+                }
+                for task in group() {
+                    let deadline = asked + task.supervision.grace;
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if !task.done.wait(Some(left)) {
+                        let aborted = task.abort();
+                        stragglers.push(task.straggler(aborted));
+                    }
                 }
             }
-        }
-        if stragglers.is_empty() {
-            return;
-        }
-        // An aborted future is dropped on its runtime: let its destructors run.
-        let mut timer = Timer::default();
-        let until = Instant::now() + ABORT_WAIT;
-        for (task, aborted) in &stragglers {
-            if *aborted {
-                wait_finished(task, until, drive, &mut timer).await;
+            if !stragglers.is_empty() {
+                self.name_stragglers(&stragglers);
             }
         }
-        let named: Vec<String> = stragglers
-            .iter()
-            .map(|(task, aborted)| format!("{}", task.straggler(*aborted)))
-            .collect();
+        self.lifecycle().tasks_stopped();
+    }
+
+    /// One line for every straggler (an aborted one's future is let drop first, so
+    /// its destructors run), a record each, and the code 1 unless non-zero.
+    #[cold]
+    fn name_stragglers(&self, stragglers: &[Straggler<'_>]) {
+        let until = Instant::now() + ABORT_WAIT;
+        for straggler in stragglers.iter().filter(|s| s.aborted()) {
+            let left = until.saturating_duration_since(Instant::now());
+            straggler.task().done.wait(Some(left));
+        }
+        let mut named = String::new();
+        for straggler in stragglers {
+            if !named.is_empty() {
+                named.push_str(", ");
+            }
+            named.push_str(&format!("{straggler}"));
+        }
         report::line(&format_args!(
-            "tasks did not stop within their grace: {}",
-            named.join(", ")
+            "tasks did not stop within their grace: {named}"
         ));
-        for (task, aborted) in &stragglers {
-            let fate = task.straggler(*aborted).fate();
-            let record = HookFailure::of_task(&task.name, Failure::NotStopped(fate));
+        for straggler in stragglers {
+            let failure = Failure::NotStopped(straggler.fate());
+            let record = HookFailure::of_task(&straggler.task().name, failure);
             self.inner.failures.record(record);
         }
         self.fail();
     }
+}
+
+/// The lowest weight of the tasks not finished above `above`, if any.
+fn lightest_above(tasks: &[Arc<Task>], above: Option<i32>) -> Option<i32> {
+    tasks
+        .iter()
+        .filter(|task| !task.is_finished())
+        .map(|task| task.supervision.weight)
+        .filter(|weight| above.map_or(true, |above| *weight > above))
+        .min()
 }
 
 /// Options for one supervised task, from [`App::task`](crate::App::task); then
@@ -277,69 +284,6 @@ impl fmt::Debug for TaskBuilder<'_> {
     }
 }
 
-/// Waits until `task` has finished or `deadline` passes; whether it finished. A sync
-/// close blocks; an async one awaits, with a timer thread for the deadline (no
-/// runtime timer is assumed).
-async fn wait_finished(task: &Task, deadline: Instant, drive: Drive, timer: &mut Timer) -> bool {
-    if task.is_finished() {
-        return true;
-    }
-    let left = deadline.saturating_duration_since(Instant::now());
-    match drive {
-        Drive::Block => task.done.wait(Some(left)),
-        Drive::Await => match timer.until(deadline, left) {
-            Some(expired) => {
-                FirstOf(task.done.requested(), expired).await;
-                task.is_finished()
-            }
-            None => task.done.wait(Some(left)),
-        },
-    }
-}
-
-/// A deadline an async wait can await: a thread of cement's sleeps until it, then
-/// requests a token. One per distinct deadline, kept while the deadline holds.
-#[derive(Default)]
-struct Timer(Option<(Instant, ShutdownToken)>);
-
-impl Timer {
-    /// The future that resolves at `deadline` (`left` from now); `None` if no thread
-    /// could be started for it.
-    fn until(&mut self, deadline: Instant, left: Duration) -> Option<ShutdownRequested> {
-        if let Some((at, token)) = &self.0 {
-            if *at == deadline {
-                return Some(token.requested());
-            }
-        }
-        let token = ShutdownToken::detached();
-        let fire = token.clone();
-        signals::spawn(Box::new(move || {
-            std::thread::sleep(left);
-            fire.request();
-        }))
-        .ok()?;
-        let expired = token.requested();
-        self.0 = Some((deadline, token));
-        Some(expired)
-    }
-}
-
-/// Resolves when either future does.
-struct FirstOf(ShutdownRequested, ShutdownRequested);
-
-impl Future for FirstOf {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let first = Pin::new(&mut self.0).poll(cx).is_ready();
-        if first || Pin::new(&mut self.1).poll(cx).is_ready() {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    }
-}
-
 /// Records how a task ended (a failure is reported through its App, if the App is
 /// still there), then marks it finished.
 fn finish(task: &Task, app: &Weak<Inner>, outcome: Result<Option<String>, Failure>) {
@@ -385,9 +329,10 @@ impl TaskBuilder<'_> {
         let spawned = std::thread::Builder::new()
             .name(task.name.clone())
             .spawn(move || {
-                let outcome = ready(trace::in_span(trace::Span::Task, &runs.name, async {
+                let outcome = {
+                    let _span = trace::enter(trace::Span::Task, &runs.name);
                     report::catch_quietly(|| f(stop))
-                }));
+                };
                 finish(&runs, &app, outcome.map(TaskOutput::failure_message));
             });
         if let Err(error) = spawned {
@@ -421,7 +366,7 @@ impl TaskBuilder<'_> {
     pub fn spawn<F, Fut, R>(self, f: F) -> TaskHandle
     where
         F: FnOnce(ShutdownToken) -> Fut,
-        Fut: Future<Output = R> + Send + 'static,
+        Fut: std::future::Future<Output = R> + Send + 'static,
         R: TaskOutput,
     {
         let runtime = match self.app.runtime().handle() {
@@ -493,7 +438,7 @@ impl App {
     pub fn spawn<F, Fut, R>(&self, name: impl Into<String>, f: F) -> TaskHandle
     where
         F: FnOnce(ShutdownToken) -> Fut,
-        Fut: Future<Output = R> + Send + 'static,
+        Fut: std::future::Future<Output = R> + Send + 'static,
         R: TaskOutput,
     {
         self.task(name).spawn(f)

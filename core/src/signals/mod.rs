@@ -67,10 +67,14 @@ pub(crate) type Runtime = std::convert::Infallible;
 
 /// The one atomic the OS-level handlers read and write: [`IDLE`] while no App
 /// catches, [`WAITING`] while one does and no signal came, else the first signal's
-/// number. A handler that finds a number there has met a second signal.
+/// number, or [`SETTLED`]. A handler that finds a number there has met a second
+/// signal.
 static STATE: AtomicI32 = AtomicI32::new(IDLE);
 const IDLE: i32 = i32::MIN;
 const WAITING: i32 = 0;
+/// The atexit handlers have run and the process is ending with status 0: a signal
+/// now ends it at once with 128 + n, as one during the handlers would have made it.
+const SETTLED: i32 = i32::MAX;
 
 /// Who catches, off the handlers.
 struct Catching {
@@ -225,8 +229,16 @@ pub(crate) fn report_while_closing(signal: Signal) {
 
 /// Run by the atexit trampoline after the handlers: a first signal that came once
 /// the App had closed and that no thread picked up yet is taken now; if one came,
-/// and `main` returned 0, the process ends with 128 + n instead.
+/// and `main` returned 0, the process ends with 128 + n instead. If none came, one
+/// that comes from now on ends it so, at once, from the handler.
 fn settle_at_exit() {
+    if lifecycle::main_status() == Some(0)
+        && STATE
+            .compare_exchange(WAITING, SETTLED, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    {
+        return;
+    }
     let _ = deliver(None);
     if let Some(code) = lifecycle::status_after_atexit() {
         report::flush_stdout();
