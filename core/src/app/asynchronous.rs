@@ -6,10 +6,10 @@ use std::future::Future;
 use std::sync::Arc;
 
 use super::close::StepWork;
+use super::tasks::Supervised;
 use super::App;
 use crate::hooks::{HookFuture, PointRun, RuntimeFn};
 use crate::points::Hook;
-use crate::tasks::Task;
 use crate::trace;
 
 // The `cfg` repeats the module's: docs.rs shows its badge on these methods.
@@ -164,19 +164,19 @@ impl App {
     /// Close's first step from async code: its waits block, so they run on a
     /// blocking thread of the runtime while its workers (the current-thread one
     /// included) drive the tasks being stopped.
-    async fn stop_tasks_off_runtime(&self, tasks: &Arc<Vec<Arc<Task>>>) {
+    async fn stop_tasks_off_runtime(&self, tasks: &Option<Arc<dyn Supervised>>) {
         let handle = tokio::runtime::Handle::try_current();
-        match handle {
-            Ok(handle) if tasks.iter().any(|task| !task.is_finished()) => {
+        match (handle, tasks) {
+            (Ok(handle), Some(tasks)) if tasks.any_running() => {
                 let app = App::view(Arc::clone(&self.inner));
                 let tasks = Arc::clone(tasks);
-                let stopping = handle.spawn_blocking(move || app.stop_tasks(&tasks));
+                let stopping = handle.spawn_blocking(move || app.stop_tasks(Some(&*tasks)));
                 if stopping.await.is_err() {
                     // Its panic is cement's own bug; close goes on.
                     self.lifecycle().tasks_stopped();
                 }
             }
-            _ => self.stop_tasks(tasks),
+            _ => self.stop_tasks(tasks.as_deref()),
         }
     }
 }

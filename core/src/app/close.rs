@@ -7,13 +7,13 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
+use super::tasks::Supervised;
 use super::{App, LIVE_APPS};
 use crate::deadline::Watched;
 use crate::failures::Running;
 use crate::hooks::{self, HookTable, PointRun, RuntimeFn};
 use crate::lifecycle::CloseStart;
 use crate::points::Hook;
-use crate::tasks::Task;
 use crate::{lock, notify, report, signals, trace};
 
 type DeferredSlot = Mutex<Option<Box<dyn FnOnce() + Send>>>;
@@ -27,8 +27,9 @@ pub(super) struct Work {
     pub(super) hooks: HookTable,
     /// Deferred cleanups, until close's deferred step takes them.
     deferred: Vec<Arc<DeferredSlot>>,
-    /// Supervised tasks, until close's first step takes them.
-    pub(super) tasks: Vec<Arc<Task>>,
+    /// Supervised tasks, made with the first one, until close's first step takes
+    /// them.
+    pub(super) tasks: Option<Box<dyn Supervised>>,
     closing: Closing,
 }
 
@@ -65,7 +66,7 @@ impl Closing {
 /// What one step of the close sequence runs.
 #[derive(Clone)]
 pub(super) enum StepWork {
-    Tasks(Arc<Vec<Arc<Task>>>),
+    Tasks(Option<Arc<dyn Supervised>>),
     Hooks(Hook, Arc<PointRun>),
     Deferred(Arc<Vec<Arc<DeferredSlot>>>),
 }
@@ -117,7 +118,7 @@ impl App {
         }
         while let Some((step, work)) = self.next_close_step() {
             match &work {
-                StepWork::Tasks(tasks) => self.stop_tasks(tasks),
+                StepWork::Tasks(tasks) => self.stop_tasks(tasks.as_deref()),
                 StepWork::Hooks(point, hooks) => self.run_point(hooks, *point, None),
                 StepWork::Deferred(slots) => self.run_deferred(slots),
             }
@@ -169,7 +170,7 @@ impl App {
         }
         // The hooks of a close point are not put back: close runs once.
         let taken = match step {
-            Closing::STOPPING_TASKS => StepWork::Tasks(Arc::new(std::mem::take(&mut work.tasks))),
+            Closing::STOPPING_TASKS => StepWork::Tasks(work.tasks.take().map(Arc::from)),
             Closing::PRE_CLOSE => {
                 StepWork::Hooks(Hook::PreClose, Arc::new(work.hooks.take(Hook::PreClose)))
             }

@@ -82,7 +82,10 @@ impl App {
     fn register_task(&self, task: &Arc<Task>) -> bool {
         let mut work = lock(&self.inner.work);
         if self.lifecycle().accepts_tasks() {
-            work.tasks.push(Arc::clone(task));
+            let tasks = work
+                .tasks
+                .get_or_insert_with(|| Box::new(Tasks(Vec::new())));
+            tasks.add(Arc::clone(task));
             return true;
         }
         drop(work);
@@ -115,7 +118,16 @@ impl App {
     /// its grace from the request. Stragglers are aborted (async tasks) or left
     /// running (threads), named on one line, recorded, and the code becomes 1 unless
     /// non-zero. It blocks; an async close runs it off its runtime's threads.
-    pub(super) fn stop_tasks(&self, tasks: &[Arc<Task>]) {
+    pub(super) fn stop_tasks(&self, tasks: Option<&dyn Supervised>) {
+        if let Some(tasks) = tasks {
+            tasks.stop(self);
+        }
+        self.lifecycle().tasks_stopped();
+    }
+
+    /// [`stop_tasks`](App::stop_tasks)' work, for the tasks of a program that has
+    /// any.
+    fn stop_these(&self, tasks: &[Arc<Task>]) {
         if tasks.iter().any(|task| !task.is_finished()) {
             notify::status(&"stopping tasks");
             let mut stragglers = Vec::new();
@@ -141,7 +153,6 @@ impl App {
                 self.name_stragglers(&stragglers);
             }
         }
-        self.lifecycle().tasks_stopped();
     }
 
     /// One line for every straggler (an aborted one's future is let drop first, so
@@ -169,6 +180,34 @@ impl App {
             self.inner.failures.record(record);
         }
         self.fail();
+    }
+}
+
+/// An App's supervised tasks, made with the first one: behind a trait object in the
+/// App, so that a program that never starts a task links none of this.
+pub(super) trait Supervised: Send + Sync {
+    fn add(&mut self, task: Arc<Task>);
+    /// Whether any has not finished: an async close asks before it leaves its
+    /// runtime's threads to wait.
+    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
+    fn any_running(&self) -> bool;
+    /// Close's first step for these tasks.
+    fn stop(&self, app: &App);
+}
+
+struct Tasks(Vec<Arc<Task>>);
+
+impl Supervised for Tasks {
+    fn add(&mut self, task: Arc<Task>) {
+        self.0.push(task);
+    }
+
+    fn any_running(&self) -> bool {
+        self.0.iter().any(|task| !task.is_finished())
+    }
+
+    fn stop(&self, app: &App) {
+        app.stop_these(&self.0);
     }
 }
 
