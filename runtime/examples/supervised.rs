@@ -33,7 +33,7 @@ fn report(app: &App) {
         .get::<Consumed>()
         .map_or(0, |c| c.0.load(Ordering::Relaxed));
     // Runs after close's first step: both tasks have stopped.
-    println!("pre_close: the server and the consumer stopped; {consumed} lines consumed");
+    println!("pre_close: the server and the consumer stopped; lines consumed: {consumed}");
 }
 
 /// The server task: accepts until its token is requested, then stops accepting and
