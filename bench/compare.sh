@@ -23,6 +23,13 @@
 #   5. build cost: a clean debug build of a hello world with #[cement::main] and one
 #      #[cleanup], against the same program with a minimal attribute macro on syn's
 #      `full` feature, alternately BUILD_RUNS times each (default 3; 0 skips it).
+#   6. supervised tasks (SPEC §12), for each N in TASKS_N (default "1000 10000"; empty
+#      skips it): N threads from `app.spawn_thread` stopped by `close` against a
+#      hand-written `Vec<JoinHandle>` + `Arc<AtomicBool>` (bench/src/bin/
+#      thread_task_peers.rs), and N tasks from `app.spawn` stopped by `close_async`
+#      against tokio-util's `TaskTracker` + `CancellationToken` and
+#      tokio-graceful-shutdown's subsystems (bench/async/examples/async_task_peers.rs),
+#      each set in turns in one process.
 #
 # Then one table: every SPEC §6 figure, cement's value, its peer's, the ratio, the
 # target and whether this run met it, and the Python peers beside; then the reference
@@ -33,6 +40,7 @@ work="$root/target/compare"
 n=${1:-100000}
 startup_runs=${STARTUP_RUNS:-500}
 build_runs=${BUILD_RUNS:-3}
+tasks_n=${TASKS_N-1000 10000}
 mkdir -p "$work"
 cd "$root"
 
@@ -88,6 +96,15 @@ if [ "$build_runs" -gt 0 ]; then
   bash bench/build_cost.sh "$build_runs" "$work/build-cost" > "$work/build.txt"
 fi
 
+if [ -n "$tasks_n" ]; then
+  echo "== supervised tasks, N = $tasks_n: threads, then async tasks" >&2
+  # shellcheck disable=SC2086 # one argument per N
+  target/release/thread_task_peers $tasks_n >> "$work/rust.txt"
+  cargo build -q --release -p cement-bench-async --example async_task_peers
+  # shellcheck disable=SC2086
+  target/release/examples/async_task_peers $tasks_n >> "$work/rust.txt"
+fi
+
 python3 - "$work" <<'PY'
 import sys
 from collections import namedtuple
@@ -140,6 +157,29 @@ ROWS = [
         "syn-full attribute macro", "ratio", 0.8, "s", 1, []),
 ]
 
+# Supervised tasks (SPEC §12), one set of rows per N measured: async tasks against
+# TaskTracker + CancellationToken (the target: no slower) and, for reference,
+# tokio-graceful-shutdown's subsystems; threads against the hand-written Vec of
+# JoinHandles (for reference: no target is set).
+for n in sorted(int(key.rsplit("_", 1)[1]) for key in figures
+                if key.startswith("rust:tasks_async_cement_")):
+    shown = f"{n:,}".replace(",", " ")
+    ROWS += [
+        Row(f"async tasks spawned + stopped, per task, N = {shown}",
+            f"rust:tasks_async_cement_{n}", f"rust:tasks_async_tracker_{n}",
+            "TaskTracker + CancellationToken", "ratio", 1.0, "ns", 1, []),
+        Row(f"async tasks, against tokio-graceful-shutdown, N = {shown}",
+            f"rust:tasks_async_cement_{n}", f"rust:tasks_async_tgs_{n}",
+            "tokio-graceful-shutdown subsystems", "ratio", None, "ns", 1, []),
+    ]
+for n in sorted(int(key.rsplit("_", 1)[1]) for key in figures
+                if key.startswith("rust:tasks_threads_cement_")):
+    shown = f"{n:,}".replace(",", " ")
+    ROWS.append(
+        Row(f"threads spawned + stopped, per thread, N = {shown}",
+            f"rust:tasks_threads_cement_{n}", f"rust:tasks_threads_handwritten_{n}",
+            "Vec<JoinHandle> + Arc<AtomicBool>", "ratio", None, "ns", 1, []))
+
 
 def amount(value, unit):
     digits = {"ns": 1, "us": 0, "KiB": 1, "s": 2}[unit]
@@ -175,7 +215,7 @@ def judge(row):
             target = f"<= +{row.target} {row.unit}"
         else:
             measure = ours / theirs
-            target = f"<= {row.target:.2f}x"
+            target = f"<= {row.target:.2f}x" if row.target is not None else ""
         cells += [amount(ours, row.unit), f"{amount(theirs, row.unit)}, {row.peer}", ratio, target]
     if row.target is None:
         verdict = ""
@@ -238,6 +278,8 @@ with open(f"{work}/table.md", "w") as md:
     for cells in rows:
         line = ("| " + " | ".join(cells) + " |\n").replace(" us", " µs")
         # Angle brackets in code, so Markdown does not read them as HTML.
-        md.write(line.replace("Vec<Box<dyn FnOnce()>>", "`Vec<Box<dyn FnOnce()>>`"))
+        for code in ("Vec<Box<dyn FnOnce()>>", "Vec<JoinHandle>", "Arc<AtomicBool>"):
+            line = line.replace(code, f"`{code}`")
+        md.write(line)
     md.write("\nFor reference (no target): " + "; ".join(notes).replace(" us", " µs") + ".\n")
 PY

@@ -165,6 +165,24 @@
 //! once, as always). The current-thread flavor, and an App that code outside
 //! `#[cement::main]` builds, keep the watching thread.
 //!
+//! # Supervised tasks
+//!
+//! Background work started through the App, [`App::spawn_thread`] for a
+//! `std::thread` and `App::spawn` (feature `tokio`) for a task on the App's runtime,
+//! is stopped by close as its first step, before the `pre_close` hooks: each gets a
+//! [`ShutdownToken`] of its own, and groups of ascending weight are asked together
+//! and waited for, each task within its grace ([`App::task`] gives a
+//! [`TaskBuilder`]: weight, grace, failure code). What has not stopped by then is
+//! aborted (a task) or left running (a thread), and all of it is named on one line:
+//!
+//! ```text
+//! cement: tasks did not stop within their grace: server (task, 200ms, aborted), indexer (thread, 1s, left running)
+//! ```
+//!
+//! A task that returns `Err` or panics is reported with its message, recorded in
+//! [`App::failures`], sets the code and requests shutdown. See
+//! `examples/supervised.rs`.
+//!
 //! # Failure reports
 //!
 //! A hook or deferred cleanup that fails is one line on stderr, naming the hook point,
