@@ -10,7 +10,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
@@ -42,6 +42,9 @@ struct Requests {
 struct Waiters {
     next_key: u64,
     wakers: Vec<(u64, Waker)>,
+    /// Threads blocked in [`Requests::wait`]: a request wakes them only if there
+    /// are any (a condvar's `notify_all` is a system call even when none waits).
+    blocked: usize,
 }
 
 impl Shutdown {
@@ -107,13 +110,16 @@ impl Requests {
         if self.requested.swap(true, Ordering::SeqCst) {
             return;
         }
-        let wakers = {
+        let (wakers, blocked) = {
+            // A blocking waiter counts itself and checks the flag under this lock,
+            // so either it sees the request or it is counted here and woken below.
             let mut waiters = lock(&self.waiters);
-            // Under the lock, so a blocking waiter between its check and its wait
-            // cannot miss it.
-            self.woken.notify_all();
-            std::mem::take(&mut waiters.wakers)
+            (std::mem::take(&mut waiters.wakers), waiters.blocked)
         };
+        // After the lock is released, so the woken threads do not block on it.
+        if blocked > 0 {
+            self.woken.notify_all();
+        }
         for (_, waker) in wakers {
             waker.wake();
         }
@@ -128,12 +134,18 @@ impl Requests {
         if self.is_requested() {
             return true;
         }
-        let waiters = lock(&self.waiters);
+        let mut waiters = lock(&self.waiters);
+        waiters.blocked += 1;
         let not_yet = |_: &mut Waiters| !self.is_requested();
-        match timeout {
-            None => drop(self.woken.wait_while(waiters, not_yet)),
-            Some(timeout) => drop(self.woken.wait_timeout_while(waiters, timeout, not_yet)),
+        let mut waiters = match timeout {
+            None => self.woken.wait_while(waiters, not_yet),
+            Some(timeout) => match self.woken.wait_timeout_while(waiters, timeout, not_yet) {
+                Ok((waiters, _)) => Ok(waiters),
+                Err(poisoned) => Ok(poisoned.into_inner().0),
+            },
         }
+        .unwrap_or_else(PoisonError::into_inner);
+        waiters.blocked -= 1;
         self.is_requested()
     }
 }
@@ -262,7 +274,9 @@ impl Future for ShutdownRequested {
             this.forget_waker();
             return Poll::Ready(());
         }
-        let Waiters { next_key, wakers } = &mut *waiters;
+        let Waiters {
+            next_key, wakers, ..
+        } = &mut *waiters;
         match this
             .key
             .and_then(|key| wakers.iter_mut().find(|(k, _)| *k == key))
