@@ -281,8 +281,8 @@
 //! normally or by unwinding, last registered first. Each can be released or run
 //! early; [`Defer::release`] cancels all registered so far. A panicking cleanup never
 //! skips the others and is reported on one line of stderr. For one cleanup, [`defer!`]
-//! (or [`guard`], to disarm it) is a guard of its own: 3.1 to 3.4 ns where a
-//! hand-written `Drop` guard costs 1.6 to 1.7 ns (the repository's `bench/README.md`).
+//! (or [`guard`], to disarm it) is a guard of its own, which costs what a
+//! hand-written `Drop` guard costs (the repository's `bench/README.md`).
 //!
 //! ```
 //! let mut log = Vec::new();
