@@ -1,5 +1,5 @@
 //! `#[cement::test]` with `App::deliver_signal`: shutdown is testable without a real
-//! signal.
+//! signal; and a test's close stops its supervised tasks.
 
 use std::sync::Mutex;
 
@@ -32,4 +32,27 @@ fn a_delivered_signal_fails_a_test_that_expects_0(app: &App) {
 fn a_code_set_before_the_signal_is_kept(app: &App) {
     app.set_exit_code(4);
     app.deliver_signal(Signal::TERM);
+}
+
+/// A test's close stops its tasks first: the `pre_close` hook finds the task
+/// finished (otherwise it panics, the code becomes 1 and the test fails).
+#[cement::test(label = "tasks-in-a-test")]
+fn a_tests_close_stops_its_tasks_before_pre_close(app: &App) {
+    let worker = app.spawn_thread("worker", |stop| {
+        stop.wait(None);
+    });
+    app.register_hook(cement::Hook::PreClose, 0, move |_app: &App| {
+        assert!(worker.is_finished(), "the task is stopped before pre_close");
+    });
+}
+
+/// And a failing task fails the test, with the task's failure code.
+#[cement::test(label = "failing-task-in-a-test", expect_exit = 70)]
+fn a_failing_task_fails_the_test_with_its_code(app: &App) {
+    let task = app
+        .task("db")
+        .failure_code(70)
+        .spawn_thread(|_stop| Err::<(), _>("gone"));
+    task.join(None);
+    assert!(app.is_shutdown_requested());
 }
