@@ -135,7 +135,8 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// `cement: {what} {failure}`, or as a `tracing` event while a global subscriber is
 /// set. Never panics, even if stderr is closed.
 pub(crate) fn report(what: &dyn Display, failure: &Failure) {
-    if !trace::failure(None, what, failure.message(), failure.panicked()) {
+    let event = "cleanup failed";
+    if !trace::failure(event, None, what, failure.message(), failure.panicked()) {
         line(&format_args!("{what} {failure}"));
     }
 }

@@ -79,12 +79,16 @@ mod imp {
         Entered(guarded(|| span_of(kind, label).entered()))
     }
 
-    /// Runs `future` inside the span `kind` of `label`, entered on each poll: async
-    /// code (an entered guard must not be held across an await).
+    /// `future` inside the span `kind` of `label`, entered on each poll: async code
+    /// (an entered guard must not be held across an await).
     #[cfg(feature = "tokio")]
-    pub(crate) async fn in_span<F: Future>(kind: super::Span, label: &str, future: F) -> F::Output {
+    pub(crate) fn in_span<F: Future>(
+        kind: super::Span,
+        label: &str,
+        future: F,
+    ) -> tracing::instrument::Instrumented<F> {
         let span = guarded(|| span_of(kind, label)).unwrap_or_else(Span::none);
-        future.instrument(span).await
+        future.instrument(span)
     }
 
     /// A hook (at `point`) or deferred cleanup (`None`) named `name` starts. Its
@@ -105,25 +109,22 @@ mod imp {
         });
     }
 
-    /// Emits the `error` event for a failure; returns whether a global subscriber
-    /// is set and took it, so that the caller writes nothing to stderr. `point` is
-    /// `None` for what is not a hook (deferred cleanups, `Defer` scopes, guards,
+    /// Emits the `error` event for a failure, `what` its message (`hook failed`,
+    /// `cleanup failed`, `task failed`); returns whether a global subscriber is set
+    /// and took it, so that the caller writes nothing to stderr. `point` is `None`
+    /// for what is not a hook (deferred cleanups, tasks, `Defer` scopes, guards,
     /// atexit handlers): the field is then left empty.
     ///
     /// Where tracing is skipped or the subscriber panics (see [`guarded`]), it has
     /// not taken the failure, which goes to stderr rather than nowhere.
     pub(crate) fn failure(
+        what: &str,
         point: Option<Hook>,
         hook: &dyn Display,
         message: &str,
         panicked: bool,
     ) -> bool {
         let hook = hook.to_string();
-        let what = if point.is_some() {
-            "hook failed"
-        } else {
-            "cleanup failed"
-        };
         let emitted = guarded(|| {
             tracing::error!(
                 target: "cement",
@@ -153,15 +154,11 @@ mod imp {
         NoSpan
     }
 
-    /// Runs `future`; no span without the feature.
+    /// `future` itself: no span without the feature.
     #[cfg(feature = "tokio")]
     #[inline(always)]
-    pub(crate) async fn in_span<F: Future>(
-        _kind: super::Span,
-        _label: &str,
-        future: F,
-    ) -> F::Output {
-        future.await
+    pub(crate) fn in_span<F: Future>(_kind: super::Span, _label: &str, future: F) -> F {
+        future
     }
 
     #[inline(always)]
@@ -170,6 +167,7 @@ mod imp {
     /// No subscriber: the caller reports on stderr.
     #[inline(always)]
     pub(crate) fn failure(
+        _what: &str,
         _point: Option<Hook>,
         _hook: &dyn Display,
         _message: &str,

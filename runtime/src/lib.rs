@@ -219,16 +219,18 @@
 //! nothing of tracing is built). With it, on target `cement`:
 //!
 //! - setup, run and close are `info` spans `cement.setup`, `cement.run` and
-//!   `cement.close`, with the field `label`;
+//!   `cement.close`, with the field `label`; each supervised task is a `cement.task`
+//!   span with the field `task` (its name);
 //! - each hook or deferred cleanup is a `debug` event as it starts (`running hook`,
 //!   fields `point` and `hook`);
-//! - each failure is an `error` event (`hook failed`, or `cleanup failed` for what is
-//!   not a hook) with the fields `point` (absent for a deferred cleanup), `hook`,
-//!   `error` (the message) and `panicked`.
+//! - each failure is an `error` event (`hook failed`; `cleanup failed` for a deferred
+//!   cleanup; `task failed` for a task, inside its span) with the fields `point`
+//!   (absent for what is not a hook), `hook` (a task's name), `error` (the message)
+//!   and `panicked`.
 //!
 //! The async forms (`setup_async`, `run_async`, `close_async`, and so
-//! `#[cement::main] async fn`) send the same events but enter no span: a span entered
-//! across an `.await` would be left on the wrong thread.
+//! `#[cement::main] async fn`) open the same spans, entered on each poll of their
+//! future rather than across an `.await`.
 //!
 //! While a global subscriber is set (`tracing::subscriber::set_global_default`, or a
 //! subscriber's `init()`), failures go to it instead of stderr. Once the process is

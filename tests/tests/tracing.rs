@@ -111,3 +111,28 @@ fn a_close_as_the_process_ends_runs_whole_and_reports_on_stderr() {
     );
     assert_eq!(run.code, Some(5));
 }
+
+#[test]
+fn a_failing_task_is_an_error_event_inside_its_task_span() {
+    let run = run_fixture(&["task"]);
+    assert_eq!(
+        run.stdout,
+        [
+            "ERROR cement.task{task=\"flusher\"}: cement: task failed hook=\"flusher\" \
+             error=\"disk full\" panicked=false"
+                .to_owned(),
+            // The fixture's declared `pre_close` hook runs for every App.
+            "DEBUG cement.close{label=\"tracing-task\"}: cement: running hook \
+             point=\"pre_close\" hook=\"cement_tracing_fixture::flush_journal\""
+                .to_owned(),
+            "ERROR cement.close{label=\"tracing-task\"}: cement: hook failed \
+             point=\"pre_close\" hook=\"cement_tracing_fixture::flush_journal\" \
+             error=\"No such file or directory (os error 2)\" panicked=false"
+                .to_owned(),
+            "code 1".to_owned(),
+        ],
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr, "");
+}

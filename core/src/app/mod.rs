@@ -468,7 +468,12 @@ impl App {
     pub(crate) fn report_failure(&self, running: Running, failure: &Failure) {
         let record = HookFailure::new(running, failure.clone());
         let name = running.name();
+        let event = match running.point() {
+            Some(_) => "hook failed",
+            None => "cleanup failed",
+        };
         if !trace::failure(
+            event,
             running.point(),
             &name,
             failure.message(),

@@ -102,8 +102,8 @@ impl App {
     /// requested.
     fn task_failed(&self, task: &Task, failure: Failure) {
         let record = HookFailure::of_task(&task.name, failure);
-        let name = format!("task {}", task.name);
-        if !trace::failure(None, &name, record.message(), record.panicked()) {
+        let (message, panicked) = (record.message(), record.panicked());
+        if !trace::failure("task failed", None, &task.name, message, panicked) {
             report::line(&record);
         }
         self.inner.failures.record(record);
@@ -368,10 +368,8 @@ impl TaskBuilder<'_> {
         let spawned = std::thread::Builder::new()
             .name(task.name.clone())
             .spawn(move || {
-                let outcome = {
-                    let _span = trace::enter(trace::Span::Task, &runs.name);
-                    report::catch_quietly(|| f(stop))
-                };
+                let _span = trace::enter(trace::Span::Task, &runs.name);
+                let outcome = report::catch_quietly(|| f(stop));
                 finish(&runs, &app, outcome.map(TaskOutput::failure_message));
             });
         if let Err(error) = spawned {
@@ -423,15 +421,14 @@ impl TaskBuilder<'_> {
         let app = Arc::downgrade(&self.app.inner);
         let future = f(task.stop.clone());
         let runs = Arc::clone(&task);
-        let join = runtime.spawn(async move {
+        let join = runtime.spawn(trace::in_span(trace::Span::Task, &task.name, async move {
             // Aborted, the future is dropped here: the task has finished then too.
             let _done = DoneWhenDropped(Arc::clone(&runs));
-            let traced = Box::pin(trace::in_span(trace::Span::Task, &runs.name, future));
-            let outcome = crate::runtime::catch_unwind(traced)
+            let outcome = crate::runtime::catch_unwind(Box::pin(future))
                 .await
                 .map_err(|payload| Failure::Panicked(report::panic_message(&*payload)));
             finish(&runs, &app, outcome.map(TaskOutput::failure_message));
-        });
+        }));
         let abort = join.abort_handle();
         *lock(&task.abort) = Some(Box::new(move || abort.abort()));
         handle

@@ -3,7 +3,8 @@
 //! is a `debug` event, inside the `cement.setup`, `cement.run` and `cement.close`
 //! spans. With the argument `atexit`, an atexit handler fails as the process ends;
 //! with `process-exit`, the body calls `std::process::exit(5)`, so the App closes as
-//! the process ends.
+//! the process ends; with `task`, a supervised task fails inside its `cement.task`
+//! span.
 
 use std::process::ExitCode;
 
@@ -25,6 +26,14 @@ fn main() -> ExitCode {
         .with_writer(std::io::stdout)
         .without_time()
         .init();
+    if std::env::args().nth(1).as_deref() == Some("task") {
+        // A supervised task that fails: its failure event is inside its span.
+        let app = App::new("tracing-task");
+        let task = app.task("flusher").spawn_thread(|_stop| Err::<(), _>("disk full"));
+        task.join(None);
+        println!("code {}", app.close());
+        return ExitCode::SUCCESS;
+    }
     if std::env::args().nth(1).as_deref() == Some("atexit") {
         // Runs once the main thread's thread-locals are gone, which the fmt subscriber
         // needs: its failure goes to stderr rather than nowhere.
