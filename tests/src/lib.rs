@@ -29,6 +29,19 @@ pub struct Run {
 }
 
 impl Run {
+    /// Asserts the whole of stdout, cement's lines on stderr (and nothing else
+    /// there), and the exit status.
+    pub fn assert(&self, stdout: &[&str], reports: &[&str], code: i32) {
+        assert_eq!(self.stdout, stdout, "{self:#?}");
+        assert_eq!(self.reports(), reports, "{self:#?}");
+        assert_eq!(
+            self.stderr.lines().count(),
+            reports.len(),
+            "only cement's lines on stderr: {self:#?}"
+        );
+        assert_eq!(self.code, Some(code), "{self:#?}");
+    }
+
     /// The lines of stderr that cement wrote (`cement: ...`).
     pub fn reports(&self) -> Vec<&str> {
         self.stderr

@@ -1,26 +1,14 @@
-//! Supervised thread tasks at process level (SPEC §12), fixture `src/bin/tasks.rs`:
+//! Supervised thread tasks at process level , fixture `src/bin/tasks.rs`:
 //! close stops them by weight before `pre_close`, a failing task stops the program
 //! with its code, a straggler is named and left running while close goes on, a
 //! handle stops one task, and a task spawned once close began is refused.
 
-use cement_tests::{Run, Running, run_fixture};
-
-fn assert_run(run: &Run, stdout: &[&str], reports: &[&str], code: i32) {
-    assert_eq!(run.stdout, stdout, "{run:#?}");
-    assert_eq!(run.reports(), reports, "{run:#?}");
-    assert_eq!(
-        run.stderr.lines().count(),
-        reports.len(),
-        "only cement's lines on stderr: {run:#?}"
-    );
-    assert_eq!(run.code, Some(code), "{run:#?}");
-}
+use cement_tests::{Running, run_fixture};
 
 #[test]
 fn tasks_stop_by_weight_before_pre_close() {
     let run = run_fixture!("tasks", "weights");
-    assert_run(
-        &run,
+    run.assert(
         &[
             "body returns",
             "a asked",
@@ -37,8 +25,7 @@ fn tasks_stop_by_weight_before_pre_close() {
 #[test]
 fn a_failing_thread_task_is_reported_and_stops_the_program_with_code_1() {
     let run = run_fixture!("tasks", "failing");
-    assert_run(
-        &run,
+    run.assert(
         &[
             "body waits",
             "db-writer fails",
@@ -53,8 +40,7 @@ fn a_failing_thread_task_is_reported_and_stops_the_program_with_code_1() {
 #[test]
 fn a_panicking_task_reports_its_payload_and_sets_its_failure_code() {
     let run = run_fixture!("tasks", "failure-code");
-    assert_run(
-        &run,
+    run.assert(
         &[
             "body waits",
             "db-writer fails",
@@ -69,8 +55,7 @@ fn a_panicking_task_reports_its_payload_and_sets_its_failure_code() {
 #[test]
 fn an_ignored_failure_is_reported_and_recorded_and_the_program_goes_on_with_status_0() {
     let run = run_fixture!("tasks", "ignore-failure");
-    assert_run(
-        &run,
+    run.assert(
         &[
             "optional finished true",
             "recorded: task optional returned an error: cache unavailable \
@@ -87,8 +72,7 @@ fn an_ignored_failure_is_reported_and_recorded_and_the_program_goes_on_with_stat
 #[test]
 fn a_thread_past_its_grace_is_named_left_running_and_close_goes_on_with_status_1() {
     let run = run_fixture!("tasks", "straggler");
-    assert_run(
-        &run,
+    run.assert(
         &[
             "indexer runs, and never looks at its token",
             "body returns",
@@ -104,8 +88,7 @@ fn a_thread_past_its_grace_is_named_left_running_and_close_goes_on_with_status_1
 #[test]
 fn a_handle_stops_and_joins_one_task_while_the_program_runs_on() {
     let run = run_fixture!("tasks", "stop-one");
-    assert_run(
-        &run,
+    run.assert(
         &[
             "poller stopped",
             "poller joined true",
@@ -123,8 +106,7 @@ fn a_handle_stops_and_joins_one_task_while_the_program_runs_on() {
 #[test]
 fn a_task_spawned_once_close_began_is_refused_with_one_line() {
     let run = run_fixture!("tasks", "late-spawn");
-    assert_run(
-        &run,
+    run.assert(
         &[
             "body returns",
             "pre_close code 0",
@@ -142,8 +124,7 @@ fn tasks_sigterm_runs_the_signal_hook_lets_the_body_return_then_stops_the_tasks_
     fixture.wait_for("ready");
     fixture.send("TERM");
     let (run, _) = fixture.finish();
-    assert_run(
-        &run,
+    run.assert(
         &[
             "ready",
             "signal hook SIGTERM",

@@ -1,4 +1,4 @@
-//! Supervised async tasks at process level (SPEC §12), fixture
+//! Supervised async tasks at process level , fixture
 //! `src/bin/async_tasks.rs`: a failing task stops the program with its code, a
 //! straggler is aborted (its destructors run) before `pre_close`, SIGTERM stops the
 //! tasks after the body returns, and a real service: a TCP server task and a
@@ -8,24 +8,12 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use cement_tests::{Run, Running, run_fixture};
-
-fn assert_run(run: &Run, stdout: &[&str], reports: &[&str], code: i32) {
-    assert_eq!(run.stdout, stdout, "{run:#?}");
-    assert_eq!(run.reports(), reports, "{run:#?}");
-    assert_eq!(
-        run.stderr.lines().count(),
-        reports.len(),
-        "only cement's lines on stderr: {run:#?}"
-    );
-    assert_eq!(run.code, Some(code), "{run:#?}");
-}
+use cement_tests::{Running, run_fixture};
 
 #[test]
 fn a_failing_async_task_is_reported_and_stops_the_program_with_code_1() {
     let run = run_fixture!("async_tasks", "failing");
-    assert_run(
-        &run,
+    run.assert(
         &[
             "body waits",
             "fetcher fails",
@@ -40,8 +28,7 @@ fn a_failing_async_task_is_reported_and_stops_the_program_with_code_1() {
 #[test]
 fn a_panicking_async_task_reports_its_payload_and_sets_its_failure_code() {
     let run = run_fixture!("async_tasks", "failure-code");
-    assert_run(
-        &run,
+    run.assert(
         &[
             "body waits",
             "fetcher fails",
@@ -56,8 +43,7 @@ fn a_panicking_async_task_reports_its_payload_and_sets_its_failure_code() {
 #[test]
 fn an_async_task_past_its_grace_is_aborted_and_its_destructors_run_before_pre_close() {
     let run = run_fixture!("async_tasks", "straggler");
-    assert_run(
-        &run,
+    run.assert(
         &[
             "server runs, and never looks at its token",
             "body returns",
@@ -76,8 +62,7 @@ fn async_tasks_sigterm_runs_the_signal_hook_lets_the_body_return_then_stops_the_
     fixture.wait_for("ready");
     fixture.send("TERM");
     let (run, _) = fixture.finish();
-    assert_run(
-        &run,
+    run.assert(
         &[
             "ready",
             "signal hook SIGTERM",
@@ -124,8 +109,7 @@ fn a_server_task_finishes_its_request_in_flight_at_sigterm_the_consumer_drains_t
     assert!(read.is_ok(), "{read:?}: {run:#?}");
     assert_eq!(response, "done: GET /slow\n", "{run:#?}");
     let listening = format!("listening {port}");
-    assert_run(
-        &run,
+    run.assert(
         &[
             listening.as_str(),
             "handling GET /slow",
