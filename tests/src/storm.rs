@@ -400,8 +400,12 @@ mod runner {
         let mut first_signal_at = None;
         if in_close {
             std::thread::sleep(delay);
-            first_signal_at = Some(wall_clock_ns());
             child.send(SIGTERM);
+            // Taken once `kill` has returned: the signal is pending by then, so a
+            // fixture still printing after this stamp handles it before it ends.
+            // (Taken before the call, the test's own scheduling delay could put the
+            // stamp before the end and the signal after it.)
+            first_signal_at = Some(wall_clock_ns());
             if let Some(gap) = gap {
                 std::thread::sleep(gap);
                 child.send(SIGINT);
@@ -519,8 +523,8 @@ mod runner {
         }
     }
 
-    /// The checks of SPEC §11 on one run: `code` and `killed_by` are its status,
-    /// `first_signal_at` the wall clock when the first signal was sent.
+    /// The checks of the lifecycle's table on one run: `code` and `killed_by` are
+    /// its status, `first_signal_at` the wall clock once the first signal was sent.
     fn check(
         storm: Storm,
         stdout: &[String],
