@@ -8,11 +8,9 @@
 //! the App's side (spawning, `TaskBuilder`, stopping) is in `app/tasks.rs`.
 
 use std::fmt::{self, Display};
-use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::deadline::ShortDuration;
-use crate::lock;
 use crate::shutdown::ShutdownToken;
 
 /// What a supervised task may return: `()`, or `Result<(), E>` whose error is
@@ -72,7 +70,8 @@ pub(crate) struct Task {
     /// was dropped).
     pub(crate) done: ShutdownToken,
     /// Aborts an async task (its future is dropped on the runtime).
-    pub(crate) abort: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
+    #[cfg(feature = "tokio")]
+    pub(crate) abort: std::sync::OnceLock<tokio::task::AbortHandle>,
 }
 
 impl Task {
@@ -83,7 +82,8 @@ impl Task {
             supervision,
             stop: ShutdownToken::detached(),
             done: ShutdownToken::detached(),
-            abort: Mutex::new(None),
+            #[cfg(feature = "tokio")]
+            abort: std::sync::OnceLock::new(),
         }
     }
 
@@ -93,13 +93,12 @@ impl Task {
 
     /// Aborts it, if it is an async task whose abort is known; whether it was.
     pub(crate) fn abort(&self) -> bool {
-        match &*lock(&self.abort) {
-            Some(abort) => {
-                abort();
-                true
-            }
-            None => false,
+        #[cfg(feature = "tokio")]
+        if let Some(abort) = self.abort.get() {
+            abort.abort();
+            return true;
         }
+        false
     }
 
     /// How the straggler line and `failures()` describe it once its grace ran out.

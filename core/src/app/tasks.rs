@@ -424,13 +424,12 @@ impl TaskBuilder<'_> {
         let join = runtime.spawn(trace::in_span(trace::Span::Task, &task.name, async move {
             // Aborted, the future is dropped here: the task has finished then too.
             let _done = DoneWhenDropped(Arc::clone(&runs));
-            let outcome = crate::runtime::catch_unwind(Box::pin(future))
+            let outcome = crate::runtime::catch_unwind(std::pin::pin!(future))
                 .await
                 .map_err(|payload| Failure::Panicked(report::panic_message(&*payload)));
             finish(&runs, &app, outcome.map(TaskOutput::failure_message));
         }));
-        let abort = join.abort_handle();
-        *lock(&task.abort) = Some(Box::new(move || abort.abort()));
+        let _ = task.abort.set(join.abort_handle());
         handle
     }
 }
