@@ -100,15 +100,22 @@ fn at(fixture: &mut Running, manager: &Manager, line: &str) -> Vec<String> {
 
 const NOTIFY: &str = env!("CARGO_BIN_EXE_systemd_notify");
 
-/// The `stepwise` run of `systemd_notify` against `manager`, checked at each step.
-fn ready_status_then_stopping_and_each_close_step(manager: &Manager) {
-    let mut fixture = manager.start(NOTIFY, &["stepwise"]);
+/// Starts `systemd_notify` with `scenario` and checks its messages up to the body's
+/// STATUS: none during setup, READY right before the body, then `STATUS=serving`.
+/// The fixture has gone on past `serving`.
+fn up_to_serving(manager: &Manager, scenario: &str) -> Running {
+    let mut fixture = manager.start(NOTIFY, &[scenario]);
     // The post_setup hook runs: not ready yet.
     assert_eq!(at(&mut fixture, manager, "post_setup"), [] as [&str; 0]);
     // The body has started: READY came right before it.
     assert_eq!(at(&mut fixture, manager, "body"), ["READY=1"]);
     assert_eq!(at(&mut fixture, manager, "serving"), ["STATUS=serving"]);
-    // The body returned and close began: STOPPING, then the step that runs.
+    fixture
+}
+
+/// From close on: STOPPING and the `pre_close` hook's STATUS at `pre_close`, then the
+/// rest of close's steps; the fixture's run.
+fn through_close(mut fixture: Running, manager: &Manager) -> cement_tests::Run {
     assert_eq!(
         at(&mut fixture, manager, "pre_close"),
         [STOPPING, "STATUS=pre_close hook systemd_notify::flush"]
@@ -121,6 +128,14 @@ fn ready_status_then_stopping_and_each_close_step(manager: &Manager) {
             "STATUS=post_close hook systemd_notify::closed"
         ]
     );
+    run
+}
+
+/// The `stepwise` run of `systemd_notify` against `manager`, checked at each step.
+fn ready_status_then_stopping_and_each_close_step(manager: &Manager) {
+    let fixture = up_to_serving(manager, "stepwise");
+    // The body returned and close began: STOPPING, then the step that runs.
+    let run = through_close(fixture, manager);
     assert_eq!(
         run.stdout,
         [
@@ -148,24 +163,10 @@ fn an_abstract_socket_hears_the_same() {
 #[test]
 fn sigterm_sends_stopping_with_the_stop_timeout_then_names_the_pre_close_hook() {
     let manager = Manager::at_path();
-    let mut fixture = manager.start(NOTIFY, &["sigterm"]);
-    assert_eq!(at(&mut fixture, &manager, "post_setup"), [] as [&str; 0]);
-    assert_eq!(at(&mut fixture, &manager, "body"), ["READY=1"]);
-    assert_eq!(at(&mut fixture, &manager, "serving"), ["STATUS=serving"]);
+    let fixture = up_to_serving(&manager, "sigterm");
     fixture.send("TERM");
     // The signal asked the body to stop (STOPPING), it returned, close began.
-    assert_eq!(
-        at(&mut fixture, &manager, "pre_close"),
-        [STOPPING, "STATUS=pre_close hook systemd_notify::flush"]
-    );
-    let (run, _) = fixture.finish();
-    assert_eq!(
-        manager.received(),
-        [
-            "STATUS=deferred cleanups",
-            "STATUS=post_close hook systemd_notify::closed"
-        ]
-    );
+    let run = through_close(fixture, &manager);
     assert_eq!(
         run.stdout,
         [
