@@ -488,12 +488,6 @@ impl Lifecycle {
         }
     }
 
-    /// Whether a supervised task may start: not once close has begun.
-    pub(crate) fn accepts_tasks(&self) -> bool {
-        let phase = self.state().phase;
-        !(phase.is_closing() || matches!(phase, Phase::Closed | Phase::AtExit))
-    }
-
     /// The close sequence ran: its final code, for every caller. The thread that
     /// ran it then waits for the process to end if the signal path ends it.
     pub(crate) fn finish_close(&self) -> i32 {

@@ -8,6 +8,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -20,17 +21,44 @@ use crate::lock;
 /// builder or `shutdown_grace_ms` says otherwise.
 pub(crate) const DEFAULT_GRACE: Duration = Duration::from_secs(10);
 
-/// An App's shutdown state. Tokens and futures share [`Requests`], and so never keep
-/// the App itself alive.
+/// An App's shutdown state. Tokens and futures share its [`Requests`], and so never
+/// keep the App itself alive.
 pub(crate) struct Shutdown {
-    requests: Arc<Requests>,
+    shared: Arc<Shared<()>>,
     /// Whether anything asked this App for its shutdown state.
     cooperating: AtomicBool,
     grace: Duration,
 }
 
-/// The request itself, shared with tokens and futures.
-struct Requests {
+/// A request and what it belongs to, in one allocation: an App's shutdown (`T =
+/// ()`) or a supervised task's stop request (`T` is the task). Tokens and futures
+/// hold it as `Arc<Shared<dyn Send + Sync>>`, so that one token type serves both and
+/// a task costs one allocation of cement's.
+pub(crate) struct Shared<T: ?Sized> {
+    pub(crate) requests: Requests,
+    owner: T,
+}
+
+impl<T> Shared<T> {
+    pub(crate) fn new(owner: T) -> Arc<Shared<T>> {
+        Arc::new(Shared {
+            requests: Requests::new(),
+            owner,
+        })
+    }
+}
+
+impl<T: ?Sized> Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.owner
+    }
+}
+
+/// A one-time event that threads wait for and futures await: an App's shutdown, a
+/// task's stop request, a task's end.
+pub(crate) struct Requests {
     requested: AtomicBool,
     waiters: Mutex<Waiters>,
     /// Blocking waiters ([`ShutdownToken::wait`]) wait on it with `waiters`' lock.
@@ -41,16 +69,55 @@ struct Requests {
 #[derive(Default)]
 struct Waiters {
     next_key: u64,
-    wakers: Vec<(u64, Waker)>,
+    /// The first pending future's, kept inline: a task's token usually has one.
+    first: Option<(u64, Waker)>,
+    more: Vec<(u64, Waker)>,
     /// Threads blocked in [`Requests::wait`]: a request wakes them only if there
     /// are any (a condvar's `notify_all` is a system call even when none waits).
     blocked: usize,
 }
 
+impl Waiters {
+    fn find(&mut self, key: u64) -> Option<&mut Waker> {
+        match &mut self.first {
+            Some((k, waker)) if *k == key => Some(waker),
+            _ => self
+                .more
+                .iter_mut()
+                .find(|(k, _)| *k == key)
+                .map(|(_, waker)| waker),
+        }
+    }
+
+    /// Keeps `waker`; its key.
+    fn add(&mut self, waker: Waker) -> u64 {
+        self.next_key += 1;
+        let entry = (self.next_key, waker);
+        match self.first {
+            None => self.first = Some(entry),
+            Some(_) => self.more.push(entry),
+        }
+        self.next_key
+    }
+
+    fn remove(&mut self, key: u64) {
+        if matches!(self.first, Some((k, _)) if k == key) {
+            self.first = None;
+        } else if let Some(index) = self.more.iter().position(|(k, _)| *k == key) {
+            self.more.swap_remove(index);
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.more.len()
+    }
+}
+
 impl Shutdown {
     pub(crate) fn new(grace: Duration) -> Shutdown {
         Shutdown {
-            requests: Requests::new(),
+            shared: Shared::new(()),
             cooperating: AtomicBool::new(false),
             grace,
         }
@@ -77,36 +144,34 @@ impl Shutdown {
     }
 
     pub(crate) fn request(&self) {
-        self.requests.request();
+        self.shared.requests.request();
     }
 
     #[inline]
     pub(crate) fn is_requested(&self) -> bool {
-        self.requests.is_requested()
+        self.shared.requests.is_requested()
     }
 
     pub(crate) fn wait(&self, timeout: Option<Duration>) -> bool {
-        self.requests.wait(timeout)
+        self.shared.requests.wait(timeout)
     }
 
     pub(crate) fn token(&self) -> ShutdownToken {
-        ShutdownToken {
-            requests: Arc::clone(&self.requests),
-        }
+        ShutdownToken::of(Arc::clone(&self.shared) as _)
     }
 }
 
 impl Requests {
-    fn new() -> Arc<Requests> {
-        Arc::new(Requests {
+    pub(crate) fn new() -> Requests {
+        Requests {
             requested: AtomicBool::new(false),
             waiters: Mutex::default(),
             woken: Condvar::new(),
-        })
+        }
     }
 
-    /// Asks the body to stop. Idempotent.
-    fn request(&self) {
+    /// Makes the request and wakes its waiters. Idempotent.
+    pub(crate) fn request(&self) {
         if self.requested.swap(true, Ordering::SeqCst) {
             return;
         }
@@ -114,23 +179,26 @@ impl Requests {
             // A blocking waiter counts itself and checks the flag under this lock,
             // so either it sees the request or it is counted here and woken below.
             let mut waiters = lock(&self.waiters);
-            (std::mem::take(&mut waiters.wakers), waiters.blocked)
+            let wakers = (waiters.first.take(), std::mem::take(&mut waiters.more));
+            (wakers, waiters.blocked)
         };
         // After the lock is released, so the woken threads do not block on it.
         if blocked > 0 {
             self.woken.notify_all();
         }
-        for (_, waker) in wakers {
+        let (first, more) = wakers;
+        for (_, waker) in first.into_iter().chain(more) {
             waker.wake();
         }
     }
 
     #[inline]
-    fn is_requested(&self) -> bool {
+    pub(crate) fn is_requested(&self) -> bool {
         self.requested.load(Ordering::SeqCst)
     }
 
-    fn wait(&self, timeout: Option<Duration>) -> bool {
+    /// Blocks until the request (`true`) or until `timeout` passes (`false`).
+    pub(crate) fn wait(&self, timeout: Option<Duration>) -> bool {
         if self.is_requested() {
             return true;
         }
@@ -164,16 +232,13 @@ impl Requests {
 /// ```
 #[derive(Clone)]
 pub struct ShutdownToken {
-    requests: Arc<Requests>,
+    shared: Arc<Shared<dyn Send + Sync>>,
 }
 
 impl ShutdownToken {
-    /// A token of its own, tied to no App: a supervised task's, or any one-time
-    /// event that threads wait for and futures await.
-    pub(crate) fn detached() -> ShutdownToken {
-        ShutdownToken {
-            requests: Requests::new(),
-        }
+    /// The token of `shared`'s request: an App's, or a supervised task's own.
+    pub(crate) fn of(shared: Arc<Shared<dyn Send + Sync>>) -> ShutdownToken {
+        ShutdownToken { shared }
     }
 
     /// Whether shutdown was requested: one atomic load.
@@ -185,7 +250,7 @@ impl ShutdownToken {
     /// ```
     #[inline]
     pub fn is_requested(&self) -> bool {
-        self.requests.is_requested()
+        self.shared.requests.is_requested()
     }
 
     /// Blocks until shutdown is requested (`true`) or `timeout` passes (`false`);
@@ -197,7 +262,7 @@ impl ShutdownToken {
     /// assert!(!token.wait(Some(std::time::Duration::from_millis(1))));
     /// ```
     pub fn wait(&self, timeout: Option<Duration>) -> bool {
-        self.requests.wait(timeout)
+        self.shared.requests.wait(timeout)
     }
 
     /// A future that resolves once shutdown is requested; see
@@ -212,7 +277,7 @@ impl ShutdownToken {
     /// ```
     pub fn requested(&self) -> ShutdownRequested {
         ShutdownRequested {
-            requests: Arc::clone(&self.requests),
+            shared: Arc::clone(&self.shared),
             key: None,
         }
     }
@@ -227,7 +292,7 @@ impl ShutdownToken {
     /// assert!(app.is_shutdown_requested());
     /// ```
     pub fn request(&self) {
-        self.requests.request();
+        self.shared.requests.request();
     }
 }
 
@@ -253,7 +318,7 @@ impl fmt::Debug for ShutdownToken {
 /// ```
 #[must_use = "a future does nothing unless polled"]
 pub struct ShutdownRequested {
-    requests: Arc<Requests>,
+    shared: Arc<Shared<dyn Send + Sync>>,
     /// Its entry in the waker list, once it was polled and found pending.
     key: Option<u64>,
 }
@@ -263,34 +328,24 @@ impl Future for ShutdownRequested {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
-        if this.requests.is_requested() {
+        if this.shared.requests.is_requested() {
             this.forget_waker();
             return Poll::Ready(());
         }
-        let mut waiters = lock(&this.requests.waiters);
+        let mut waiters = lock(&this.shared.requests.waiters);
         // Checked again under the lock: `request` takes the wakers under it.
-        if this.requests.is_requested() {
+        if this.shared.requests.is_requested() {
             drop(waiters);
             this.forget_waker();
             return Poll::Ready(());
         }
-        let Waiters {
-            next_key, wakers, ..
-        } = &mut *waiters;
-        match this
-            .key
-            .and_then(|key| wakers.iter_mut().find(|(k, _)| *k == key))
-        {
-            Some((_, waker)) => {
+        match this.key.and_then(|key| waiters.find(key)) {
+            Some(waker) => {
                 if !waker.will_wake(cx.waker()) {
                     *waker = cx.waker().clone();
                 }
             }
-            None => {
-                *next_key += 1;
-                wakers.push((*next_key, cx.waker().clone()));
-                this.key = Some(*next_key);
-            }
+            None => this.key = Some(waiters.add(cx.waker().clone())),
         }
         Poll::Pending
     }
@@ -299,10 +354,7 @@ impl Future for ShutdownRequested {
 impl ShutdownRequested {
     fn forget_waker(&mut self) {
         if let Some(key) = self.key.take() {
-            let mut waiters = lock(&self.requests.waiters);
-            if let Some(index) = waiters.wakers.iter().position(|(k, _)| *k == key) {
-                waiters.wakers.swap_remove(index);
-            }
+            lock(&self.shared.requests.waiters).remove(key);
         }
     }
 }
@@ -316,7 +368,7 @@ impl Drop for ShutdownRequested {
 impl fmt::Debug for ShutdownRequested {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ShutdownRequested")
-            .field("requested", &self.requests.is_requested())
+            .field("requested", &self.shared.requests.is_requested())
             .finish()
     }
 }
@@ -375,7 +427,7 @@ mod tests {
         let waker = Waker::from(Arc::new(Noop));
         let pending = Pin::new(&mut stop).poll(&mut Context::from_waker(&waker));
         assert!(pending.is_pending());
-        let wakers = || shutdown.requests.waiters.lock().unwrap().wakers.len();
+        let wakers = || shutdown.shared.requests.waiters.lock().unwrap().len();
         assert_eq!(wakers(), 1);
         drop(stop);
         assert_eq!(wakers(), 0);

@@ -8,10 +8,12 @@
 //! the App's side (spawning, `TaskBuilder`, stopping) is in `app/tasks.rs`.
 
 use std::fmt::{self, Display};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::deadline::ShortDuration;
-use crate::shutdown::ShutdownToken;
+use crate::shutdown::{Requests, Shared, ShutdownToken};
 
 /// What a supervised task may return: `()`, or `Result<(), E>` whose error is
 /// reported as `E`'s alternate `Display` (`{:#}`: anyhow's chain, an `io::Error`'s
@@ -59,36 +61,91 @@ pub(crate) struct Supervision {
     pub(crate) failure_code: i32,
 }
 
-/// One task, shared by its handles, its own thread or future, and the App.
+/// One task, shared by its handles, its token, its own thread or future, and the
+/// App, as a [`SharedTask`].
 pub(crate) struct Task {
     pub(crate) name: String,
     pub(crate) kind: Kind,
     pub(crate) supervision: Supervision,
-    /// Its own token: requested by [`TaskHandle::stop`] or when close stops it.
-    pub(crate) stop: ShutdownToken,
     /// Requested once it has finished (returned, failed, panicked, or its future
     /// was dropped).
-    pub(crate) done: ShutdownToken,
+    pub(crate) done: Requests,
+    /// Whether close counts it in a group it waits for: [`RUNNING`], [`WATCHED`],
+    /// [`FINISHED`] or [`ABANDONED`].
+    state: AtomicU8,
+    /// The group close counts it in, once it does.
+    group: OnceLock<Arc<Group>>,
     /// Aborts an async task (its future is dropped on the runtime).
     #[cfg(feature = "tokio")]
     pub(crate) abort: std::sync::OnceLock<tokio::task::AbortHandle>,
 }
 
 impl Task {
-    pub(crate) fn new(name: String, kind: Kind, supervision: Supervision) -> Task {
-        Task {
+    pub(crate) fn new(name: String, kind: Kind, supervision: Supervision) -> Arc<SharedTask> {
+        Shared::new(Task {
             name,
             kind,
             supervision,
-            stop: ShutdownToken::detached(),
-            done: ShutdownToken::detached(),
+            done: Requests::new(),
+            state: AtomicU8::new(RUNNING),
+            group: OnceLock::new(),
             #[cfg(feature = "tokio")]
             abort: std::sync::OnceLock::new(),
-        }
+        })
     }
 
     pub(crate) fn is_finished(&self) -> bool {
         self.done.is_requested()
+    }
+
+    /// It has finished: its joiners are woken, and the group close waits for, if
+    /// it is counted in one, counts it off.
+    pub(crate) fn finished(&self) {
+        self.done.request();
+        if self.state.swap(FINISHED, Ordering::AcqRel) == WATCHED {
+            if let Some(group) = self.group.get() {
+                group_member_finished(group);
+            }
+        }
+    }
+
+    /// Counts it in `group`, unless it has finished.
+    pub(crate) fn watch(&self, group: &Arc<Group>) {
+        if self.is_finished() {
+            return;
+        }
+        // Both before the state, which the finishing side reads first: counted in
+        // before it can be counted off.
+        let _ = self.group.set(Arc::clone(group));
+        group.fetch_add(1, Ordering::AcqRel);
+        let watched = self
+            .state
+            .compare_exchange(RUNNING, WATCHED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
+        if !watched {
+            // Finished meanwhile. The asking's own count keeps the group above 0.
+            group.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+
+    /// Whether close still waits for it: counted in its group, not finished.
+    pub(crate) fn is_watched(&self) -> bool {
+        self.state.load(Ordering::Acquire) == WATCHED
+    }
+
+    /// Close gives up on it: counted off its group unless it finished first;
+    /// whether close gave up.
+    pub(crate) fn abandon(&self) -> bool {
+        let abandoned = self
+            .state
+            .compare_exchange(WATCHED, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
+        if abandoned {
+            if let Some(group) = self.group.get() {
+                group_member_finished(group);
+            }
+        }
+        abandoned
     }
 
     /// Aborts it, if it is an async task whose abort is known; whether it was.
@@ -110,6 +167,48 @@ impl Task {
     }
 }
 
+/// Not yet counted in a group close waits for.
+const RUNNING: u8 = 0;
+/// Counted in a group close waits for, not finished.
+const WATCHED: u8 = 1;
+/// Finished, and counted off its group if it was in one.
+const FINISHED: u8 = 2;
+/// Overran its grace: close stopped waiting for it.
+const ABANDONED: u8 = 3;
+
+/// The tasks of one weight that close asked to stop, counted until the last
+/// finishes or is given up on: one event for close to wait for (its `requests`),
+/// rather than one per task.
+pub(crate) type Group = Shared<AtomicUsize>;
+
+/// A new group, counting one until [`group_member_finished`] for the asking
+/// itself, so that it cannot end while tasks are still being counted in.
+pub(crate) fn new_group() -> Arc<Group> {
+    Shared::new(AtomicUsize::new(1))
+}
+
+/// A token of `group`'s end, to await it.
+#[cfg(feature = "tokio")]
+pub(crate) fn group_token(group: &Arc<Group>) -> ShutdownToken {
+    ShutdownToken::of(Arc::clone(group) as _)
+}
+
+/// Counts one member (or the asking) off `group`; the last ends it.
+pub(crate) fn group_member_finished(group: &Group) {
+    if group.fetch_sub(1, Ordering::AcqRel) == 1 {
+        group.requests.request();
+    }
+}
+
+/// A task with its stop request (`requests`, which [`TaskHandle::stop`] and close
+/// make), in one allocation.
+pub(crate) type SharedTask = Shared<Task>;
+
+/// The token a task's function gets: its stop request.
+pub(crate) fn token(task: &Arc<SharedTask>) -> ShutdownToken {
+    ShutdownToken::of(Arc::clone(task) as _)
+}
+
 /// `indexer (thread, 10s, left running)`, `server (task, 2s, aborted)`.
 pub(crate) struct Straggler<'a> {
     task: &'a Task,
@@ -119,10 +218,6 @@ pub(crate) struct Straggler<'a> {
 impl Straggler<'_> {
     pub(crate) fn task(&self) -> &Task {
         self.task
-    }
-
-    pub(crate) fn aborted(&self) -> bool {
-        self.aborted
     }
 
     /// What became of it, for its record in `failures()`: `left running after its
@@ -177,7 +272,7 @@ impl Display for Straggler<'_> {
 /// ```
 #[derive(Clone)]
 pub struct TaskHandle {
-    pub(crate) task: std::sync::Arc<Task>,
+    pub(crate) task: Arc<SharedTask>,
 }
 
 impl TaskHandle {
@@ -205,7 +300,7 @@ impl TaskHandle {
     /// # app.close();
     /// ```
     pub fn stop(&self) {
-        self.task.stop.request();
+        self.task.requests.request();
     }
 
     /// Whether the task has finished: returned, failed, panicked, or (an async task)

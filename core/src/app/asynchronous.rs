@@ -161,20 +161,14 @@ impl App {
         }
     }
 
-    /// Close's first step from async code: its waits block, so they run on a
-    /// blocking thread of the runtime while its workers (the current-thread one
-    /// included) drive the tasks being stopped.
+    /// Close's first step from async code: the tasks being stopped are awaited on
+    /// the caller's runtime, which drives them (a current-thread one too). Outside
+    /// a tokio runtime, the sync step.
     async fn stop_tasks_off_runtime(&self, tasks: &Option<Arc<dyn Supervised>>) {
-        let handle = tokio::runtime::Handle::try_current();
-        match (handle, tasks) {
-            (Ok(handle), Some(tasks)) if tasks.any_running() => {
-                let app = App::view(Arc::clone(&self.inner));
-                let tasks = Arc::clone(tasks);
-                let stopping = handle.spawn_blocking(move || app.stop_tasks(Some(&*tasks)));
-                if stopping.await.is_err() {
-                    // Its panic is cement's own bug; close goes on.
-                    self.lifecycle().tasks_stopped();
-                }
+        match tasks {
+            Some(tasks) if tokio::runtime::Handle::try_current().is_ok() => {
+                tasks.stop_async(self).await;
+                self.lifecycle().tasks_stopped();
             }
             _ => self.stop_tasks(tasks.as_deref()),
         }

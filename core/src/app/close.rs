@@ -188,6 +188,19 @@ impl App {
         Some((step, taken))
     }
 
+    /// Runs `add` on the App's supervised tasks (made with the first one), unless
+    /// close's first step has taken them; whether it ran. Under the lock that step
+    /// takes them under.
+    pub(super) fn with_tasks(&self, add: impl FnOnce(&mut dyn Supervised)) -> bool {
+        let mut guard = lock(&self.inner.work);
+        let work = &mut *guard;
+        if work.closing.started(Closing::STOPPING_TASKS) {
+            return false;
+        }
+        add(&mut **work.tasks.get_or_insert_with(super::tasks::new_tasks));
+        true
+    }
+
     /// Step `step` of the close sequence has run.
     pub(super) fn close_step_done(&self, step: usize) {
         let closing = &mut lock(&self.inner.work).closing;

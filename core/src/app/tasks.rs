@@ -9,8 +9,10 @@ use super::{App, Inner};
 use crate::failures::HookFailure;
 use crate::report::{self, Failure};
 use crate::shutdown::ShutdownToken;
-use crate::tasks::{Kind, Straggler, Supervision, Task, TaskHandle, TaskOutput};
-use crate::{lock, notify, trace};
+use crate::tasks::{
+    self, Group, Kind, SharedTask, Straggler, Supervision, Task, TaskHandle, TaskOutput,
+};
+use crate::{notify, trace};
 
 /// How long close waits for an aborted task's future to be dropped (its
 /// destructors to run) before it goes on.
@@ -77,24 +79,18 @@ impl App {
     }
 
     /// Adds `task` to the tasks close stops, unless close has begun: then it is
-    /// refused, said on one line, and finished at once. Asked under the lock that
-    /// close's first step takes the tasks under, so no task slips past it.
-    fn register_task(&self, task: &Arc<Task>) -> bool {
-        let mut work = lock(&self.inner.work);
-        if self.lifecycle().accepts_tasks() {
-            let tasks = work
-                .tasks
-                .get_or_insert_with(|| Box::new(Tasks(Vec::new())));
-            tasks.add(Arc::clone(task));
-            return true;
+    /// refused, said on one line, and finished at once. One lock: the one close's
+    /// first step takes the tasks under, so that no task slips past it.
+    fn register_task(&self, task: &Arc<SharedTask>) -> bool {
+        if !self.with_tasks(|tasks| tasks.add(Arc::clone(task))) {
+            report::line(&format_args!(
+                "task {} not started: the App is closing",
+                task.name
+            ));
+            task.finished();
+            return false;
         }
-        drop(work);
-        report::line(&format_args!(
-            "task {} not started: the App is closing",
-            task.name
-        ));
-        task.done.request();
-        false
+        true
     }
 
     /// A task failed: reported on one line, recorded, and unless it ignores
@@ -126,44 +122,48 @@ impl App {
     }
 
     /// [`stop_tasks`](App::stop_tasks)' work, for the tasks of a program that has
-    /// any.
-    fn stop_these(&self, tasks: &[Arc<Task>]) {
-        if tasks.iter().any(|task| !task.is_finished()) {
-            notify::status(&"stopping tasks");
-            let mut stragglers = Vec::new();
-            // Group by group, lightest first: no sort, a program has a few weights.
-            let mut above = None;
-            while let Some(weight) = lightest_above(tasks, above) {
-                above = Some(weight);
-                let group = || tasks.iter().filter(move |t| t.supervision.weight == weight);
-                let asked = Instant::now();
-                for task in group() {
-                    task.stop.request();
-                }
-                for task in group() {
-                    let deadline = asked + task.supervision.grace;
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if !task.done.wait(Some(left)) {
-                        let aborted = task.abort();
-                        stragglers.push(task.straggler(aborted));
-                    }
+    /// any: group by group, each waited for until it ends or its tasks' graces run
+    /// out.
+    fn stop_these(&self, tasks: &[Arc<SharedTask>]) {
+        let mut stragglers = Vec::new();
+        let mut groups = Groups::new(tasks);
+        while let Some(mut stop) = groups.next() {
+            while let Some(until) = stop.waits_until() {
+                let left = until.saturating_duration_since(Instant::now());
+                if !stop.group.requests.wait(Some(left)) {
+                    stop.overdue(Instant::now(), &mut stragglers);
                 }
             }
-            if !stragglers.is_empty() {
-                self.name_stragglers(&stragglers);
-            }
+        }
+        if !stragglers.is_empty() {
+            self.name_stragglers(&stragglers);
         }
     }
 
-    /// One line for every straggler (an aborted one's future is let drop first, so
-    /// its destructors run), a record each, and the code 1 unless non-zero.
+    /// [`stop_these`](App::stop_these) from async code: the same groups, each
+    /// awaited on the caller's runtime, which drives the tasks being stopped
+    /// (a current-thread one too). A grace is timed by a blocking thread of the
+    /// runtime, started only when a group does not end at once, so that the
+    /// runtime needs no time driver.
+    #[cfg(feature = "tokio")]
+    async fn stop_these_async(&self, tasks: &[Arc<SharedTask>]) {
+        let mut stragglers = Vec::new();
+        let mut groups = Groups::new(tasks);
+        while let Some(mut stop) = groups.next() {
+            while let Some(until) = stop.waits_until() {
+                if !ended_by(&stop.group, until).await {
+                    stop.overdue(Instant::now(), &mut stragglers);
+                }
+            }
+        }
+        if !stragglers.is_empty() {
+            self.name_stragglers(&stragglers);
+        }
+    }
+
+    /// One line for every straggler, a record each, and the code 1 unless non-zero.
     #[cold]
     fn name_stragglers(&self, stragglers: &[Straggler<'_>]) {
-        let until = Instant::now() + ABORT_WAIT;
-        for straggler in stragglers.iter().filter(|s| s.aborted()) {
-            let left = until.saturating_duration_since(Instant::now());
-            straggler.task().done.wait(Some(left));
-        }
         let mut named = String::new();
         for straggler in stragglers {
             if !named.is_empty() {
@@ -186,39 +186,187 @@ impl App {
 /// An App's supervised tasks, made with the first one: behind a trait object in the
 /// App, so that a program that never starts a task links none of this.
 pub(super) trait Supervised: Send + Sync {
-    fn add(&mut self, task: Arc<Task>);
-    /// Whether any has not finished: an async close asks before it leaves its
-    /// runtime's threads to wait.
-    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
-    fn any_running(&self) -> bool;
+    fn add(&mut self, task: Arc<SharedTask>);
     /// Close's first step for these tasks.
     fn stop(&self, app: &App);
+    /// Close's first step for these tasks, from async code.
+    #[cfg(feature = "tokio")]
+    fn stop_async<'a>(
+        &'a self,
+        app: &'a App,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
 }
 
-struct Tasks(Vec<Arc<Task>>);
+struct Tasks(Vec<Arc<SharedTask>>);
+
+/// The App's supervised tasks, with the first.
+pub(super) fn new_tasks() -> Box<dyn Supervised> {
+    Box::new(Tasks(Vec::new()))
+}
 
 impl Supervised for Tasks {
-    fn add(&mut self, task: Arc<Task>) {
+    fn add(&mut self, task: Arc<SharedTask>) {
         self.0.push(task);
-    }
-
-    fn any_running(&self) -> bool {
-        self.0.iter().any(|task| !task.is_finished())
     }
 
     fn stop(&self, app: &App) {
         app.stop_these(&self.0);
     }
+
+    #[cfg(feature = "tokio")]
+    fn stop_async<'a>(
+        &'a self,
+        app: &'a App,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+        Box::pin(app.stop_these_async(&self.0))
+    }
 }
 
-/// The lowest weight of the tasks not finished above `above`, if any.
-fn lightest_above(tasks: &[Arc<Task>], above: Option<i32>) -> Option<i32> {
-    tasks
-        .iter()
-        .filter(|task| !task.is_finished())
-        .map(|task| task.supervision.weight)
-        .filter(|weight| above.map_or(true, |above| *weight > above))
-        .min()
+/// The groups close stops, lightest first, each asked when the previous one has
+/// ended: no sort, a program has a few weights.
+struct Groups<'a> {
+    tasks: &'a [Arc<SharedTask>],
+    above: Option<i32>,
+    /// Whether "stopping tasks" was told to a service manager.
+    told: bool,
+}
+
+impl<'a> Groups<'a> {
+    fn new(tasks: &'a [Arc<SharedTask>]) -> Groups<'a> {
+        Groups {
+            tasks,
+            above: None,
+            told: false,
+        }
+    }
+
+    /// The next group, asked to stop; `None` once no task is left running.
+    fn next(&mut self) -> Option<GroupStop<'a>> {
+        let above = self.above;
+        let weight = self
+            .tasks
+            .iter()
+            .filter(|task| !task.is_finished())
+            .map(|task| task.supervision.weight)
+            .filter(|weight| above.map_or(true, |above| *weight > above))
+            .min()?;
+        self.above = Some(weight);
+        if !self.told {
+            self.told = true;
+            notify::status(&"stopping tasks");
+        }
+        Some(GroupStop::ask(self.tasks, weight))
+    }
+}
+
+/// One group being stopped: its tasks of one weight asked together and counted in
+/// a [`Group`], each waited for within its grace from the asking. An async task
+/// that overruns it is aborted and given [`ABORT_WAIT`] more for its future to be
+/// dropped (its destructors to run); a thread is given up on, left running.
+struct GroupStop<'a> {
+    tasks: &'a [Arc<SharedTask>],
+    weight: i32,
+    group: Arc<Group>,
+    asked: Instant,
+    /// The group's async tasks aborted so far.
+    aborted: Vec<&'a SharedTask>,
+}
+
+impl<'a> GroupStop<'a> {
+    fn ask(tasks: &'a [Arc<SharedTask>], weight: i32) -> GroupStop<'a> {
+        let stop = GroupStop {
+            tasks,
+            weight,
+            group: tasks::new_group(),
+            asked: Instant::now(),
+            aborted: Vec::new(),
+        };
+        for task in stop.members() {
+            task.watch(&stop.group);
+            task.requests.request();
+        }
+        tasks::group_member_finished(&stop.group);
+        stop
+    }
+
+    fn members(&self) -> impl Iterator<Item = &'a SharedTask> + '_ {
+        let weight = self.weight;
+        self.tasks
+            .iter()
+            .map(|task| &**task)
+            .filter(move |task| task.supervision.weight == weight)
+    }
+
+    fn deadline(&self, task: &SharedTask) -> Instant {
+        let deadline = self.asked + task.supervision.grace;
+        match self
+            .aborted
+            .iter()
+            .any(|aborted| std::ptr::eq(*aborted, task))
+        {
+            true => deadline + ABORT_WAIT,
+            false => deadline,
+        }
+    }
+
+    /// The earliest deadline of the tasks still waited for, unless the group has
+    /// ended.
+    fn waits_until(&self) -> Option<Instant> {
+        if self.group.requests.is_requested() {
+            return None;
+        }
+        self.members()
+            .filter(|task| task.is_watched())
+            .map(|task| self.deadline(task))
+            .min()
+    }
+
+    /// What to do with the tasks whose deadline is past at `now`: abort an async
+    /// one the first time, else give up on it. The stragglers join `stragglers`.
+    #[cold]
+    fn overdue(&mut self, now: Instant, stragglers: &mut Vec<Straggler<'a>>) {
+        let overdue: Vec<&'a SharedTask> = self
+            .members()
+            .filter(|task| task.is_watched() && self.deadline(task) <= now)
+            .collect();
+        for task in overdue {
+            let aborted_before = self.aborted.iter().any(|a| std::ptr::eq(*a, task));
+            if !aborted_before && task.abort() {
+                self.aborted.push(task);
+                stragglers.push(task.straggler(true));
+            } else if task.abandon() && !aborted_before {
+                stragglers.push(task.straggler(false));
+            }
+        }
+    }
+}
+
+/// Whether `group` ends before `until` (else `false` at `until`), awaited. The
+/// wait is timed by a blocking thread of the current runtime, started only if the
+/// group has not ended when first polled.
+#[cfg(feature = "tokio")]
+async fn ended_by(group: &Arc<Group>, until: Instant) -> bool {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::Poll;
+
+    let token = tasks::group_token(group);
+    let mut ended = token.requested();
+    let mut timer = None;
+    std::future::poll_fn(|cx| {
+        if Pin::new(&mut ended).poll(cx).is_ready() {
+            return Poll::Ready(true);
+        }
+        let timer = timer.get_or_insert_with(|| {
+            let token = token.clone();
+            let left = until.saturating_duration_since(Instant::now());
+            tokio::task::spawn_blocking(move || token.wait(Some(left)))
+        });
+        Pin::new(timer)
+            .poll(cx)
+            .map(|waited| waited.unwrap_or(false))
+    })
+    .await
 }
 
 /// Options for one supervised task, from [`App::task`](crate::App::task); then
@@ -337,7 +485,7 @@ fn finish(task: &Task, app: &Weak<Inner>, outcome: Result<Option<String>, Failur
             None => report::report(&format_args!("task {}", task.name), &failure),
         }
     }
-    task.done.request();
+    task.finished();
 }
 
 impl TaskBuilder<'_> {
@@ -355,7 +503,7 @@ impl TaskBuilder<'_> {
         F: FnOnce(ShutdownToken) -> R + Send + 'static,
         R: TaskOutput,
     {
-        let task = Arc::new(Task::new(self.name, Kind::Thread, self.supervision));
+        let task = Task::new(self.name, Kind::Thread, self.supervision);
         let handle = TaskHandle {
             task: Arc::clone(&task),
         };
@@ -363,7 +511,7 @@ impl TaskBuilder<'_> {
             return handle;
         }
         let app = Arc::downgrade(&self.app.inner);
-        let stop = task.stop.clone();
+        let stop = tasks::token(&task);
         let runs = Arc::clone(&task);
         let spawned = std::thread::Builder::new()
             .name(task.name.clone())
@@ -411,7 +559,7 @@ impl TaskBuilder<'_> {
             None => tokio::runtime::Handle::try_current()
                 .expect("App::spawn needs a tokio runtime: the App's, or a current one"),
         };
-        let task = Arc::new(Task::new(self.name, Kind::Async, self.supervision));
+        let task = Task::new(self.name, Kind::Async, self.supervision);
         let handle = TaskHandle {
             task: Arc::clone(&task),
         };
@@ -419,7 +567,7 @@ impl TaskBuilder<'_> {
             return handle;
         }
         let app = Arc::downgrade(&self.app.inner);
-        let future = f(task.stop.clone());
+        let future = f(tasks::token(&task));
         let runs = Arc::clone(&task);
         let join = runtime.spawn(trace::in_span(trace::Span::Task, &task.name, async move {
             // Aborted, the future is dropped here: the task has finished then too.
@@ -436,12 +584,12 @@ impl TaskBuilder<'_> {
 
 /// Marks an async task finished when its future is dropped, aborted or not.
 #[cfg(feature = "tokio")]
-struct DoneWhenDropped(Arc<Task>);
+struct DoneWhenDropped(Arc<SharedTask>);
 
 #[cfg(feature = "tokio")]
 impl Drop for DoneWhenDropped {
     fn drop(&mut self) {
-        self.0.done.request();
+        self.0.finished();
     }
 }
 
