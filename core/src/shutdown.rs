@@ -60,6 +60,10 @@ impl<T: ?Sized> Deref for Shared<T> {
 /// task's stop request, a task's end.
 pub(crate) struct Requests {
     requested: AtomicBool,
+    /// Whether a waiter ever counted itself in `waiters`: set under its lock before
+    /// the waiter checks `requested` there, so that a request finding it unset has
+    /// no one to wake and takes no lock (`SeqCst` on both sides).
+    watched: AtomicBool,
     waiters: Mutex<Waiters>,
     /// Blocking waiters ([`ShutdownToken::wait`]) wait on it with `waiters`' lock.
     woken: Condvar,
@@ -165,6 +169,7 @@ impl Requests {
     pub(crate) fn new() -> Requests {
         Requests {
             requested: AtomicBool::new(false),
+            watched: AtomicBool::new(false),
             waiters: Mutex::default(),
             woken: Condvar::new(),
         }
@@ -172,7 +177,7 @@ impl Requests {
 
     /// Makes the request and wakes its waiters. Idempotent.
     pub(crate) fn request(&self) {
-        if self.requested.swap(true, Ordering::SeqCst) {
+        if self.requested.swap(true, Ordering::SeqCst) || !self.watched.load(Ordering::SeqCst) {
             return;
         }
         let (wakers, blocked) = {
@@ -197,12 +202,21 @@ impl Requests {
         self.requested.load(Ordering::SeqCst)
     }
 
+    /// A waiter is about to count itself in: called under `waiters`' lock, before
+    /// it checks `requested` there.
+    fn watch(&self) {
+        if !self.watched.load(Ordering::Relaxed) {
+            self.watched.store(true, Ordering::SeqCst);
+        }
+    }
+
     /// Blocks until the request (`true`) or until `timeout` passes (`false`).
     pub(crate) fn wait(&self, timeout: Option<Duration>) -> bool {
         if self.is_requested() {
             return true;
         }
         let mut waiters = lock(&self.waiters);
+        self.watch();
         waiters.blocked += 1;
         let not_yet = |_: &mut Waiters| !self.is_requested();
         let mut waiters = match timeout {
@@ -328,15 +342,17 @@ impl Future for ShutdownRequested {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = self.get_mut();
+        // Once requested, the request takes (or has taken) every waker kept.
         if this.shared.requests.is_requested() {
-            this.forget_waker();
+            this.key = None;
             return Poll::Ready(());
         }
-        let mut waiters = lock(&this.shared.requests.waiters);
+        let requests = &this.shared.requests;
+        let mut waiters = lock(&requests.waiters);
+        requests.watch();
         // Checked again under the lock: `request` takes the wakers under it.
-        if this.shared.requests.is_requested() {
-            drop(waiters);
-            this.forget_waker();
+        if requests.is_requested() {
+            this.key = None;
             return Poll::Ready(());
         }
         match this.key.and_then(|key| waiters.find(key)) {
@@ -352,9 +368,12 @@ impl Future for ShutdownRequested {
 }
 
 impl ShutdownRequested {
+    /// Removes its waker, unless the request took it.
     fn forget_waker(&mut self) {
         if let Some(key) = self.key.take() {
-            lock(&self.shared.requests.waiters).remove(key);
+            if !self.shared.requests.is_requested() {
+                lock(&self.shared.requests.waiters).remove(key);
+            }
         }
     }
 }

@@ -7,12 +7,14 @@
 //! them all. This file holds what a task is ([`TaskHandle`], what it may return);
 //! the App's side (spawning, `TaskBuilder`, stopping) is in `app/tasks.rs`.
 
+use std::borrow::Cow;
 use std::fmt::{self, Display};
 use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use crate::deadline::ShortDuration;
+use crate::report::{self, Failure};
 use crate::shutdown::{Requests, Shared, ShutdownToken};
 
 /// What a supervised task may return: `()`, or `Result<(), E>` whose error is
@@ -61,34 +63,44 @@ pub(crate) struct Supervision {
     pub(crate) failure_code: i32,
 }
 
-/// One task, shared by its handles, its token, its own thread or future, and the
-/// App, as a [`SharedTask`].
+/// One task, shared by its handles, its token, its own thread or future, and (by a
+/// weak reference) the App, as a [`SharedTask`].
 pub(crate) struct Task {
-    pub(crate) name: String,
+    pub(crate) name: Cow<'static, str>,
     pub(crate) kind: Kind,
     pub(crate) supervision: Supervision,
     /// Requested once it has finished (returned, failed, panicked, or its future
     /// was dropped).
     pub(crate) done: Requests,
-    /// Whether close counts it in a group it waits for: [`RUNNING`], [`WATCHED`],
-    /// [`FINISHED`] or [`ABANDONED`].
+    /// [`RUNNING`], [`FINISHED`] or [`ABANDONED`]: whether its group still counts
+    /// it.
     state: AtomicU8,
-    /// The group close counts it in, once it does.
-    group: OnceLock<Arc<Group>>,
+    /// The App's tasks of its weight, which count it while it runs; none for a
+    /// task refused at its start.
+    group: Option<Arc<Group>>,
     /// Aborts an async task (its future is dropped on the runtime).
     #[cfg(feature = "tokio")]
     pub(crate) abort: std::sync::OnceLock<tokio::task::AbortHandle>,
 }
 
 impl Task {
-    pub(crate) fn new(name: String, kind: Kind, supervision: Supervision) -> Arc<SharedTask> {
+    /// A task counted in `group` (the caller registers it there).
+    pub(crate) fn new(
+        name: Cow<'static, str>,
+        kind: Kind,
+        supervision: Supervision,
+        group: Option<Arc<Group>>,
+    ) -> Arc<SharedTask> {
+        if let Some(group) = &group {
+            group.count.fetch_add(1, Ordering::Relaxed);
+        }
         Shared::new(Task {
             name,
             kind,
             supervision,
             done: Requests::new(),
             state: AtomicU8::new(RUNNING),
-            group: OnceLock::new(),
+            group,
             #[cfg(feature = "tokio")]
             abort: std::sync::OnceLock::new(),
         })
@@ -98,54 +110,47 @@ impl Task {
         self.done.is_requested()
     }
 
-    /// It has finished: its joiners are woken, and the group close waits for, if
-    /// it is counted in one, counts it off.
+    /// Whether its group still counts it: not finished, not given up on.
+    pub(crate) fn is_running(&self) -> bool {
+        self.state.load(Ordering::Acquire) == RUNNING
+    }
+
+    /// It has finished: its joiners are woken, and its group counts it off unless
+    /// close gave up on it.
     pub(crate) fn finished(&self) {
         self.done.request();
-        if self.state.swap(FINISHED, Ordering::AcqRel) == WATCHED {
-            if let Some(group) = self.group.get() {
-                group_member_finished(group);
-            }
+        if self.state.swap(FINISHED, Ordering::AcqRel) == RUNNING {
+            self.counted_off();
         }
     }
 
-    /// Counts it in `group`, unless it has finished.
-    pub(crate) fn watch(&self, group: &Arc<Group>) {
-        if self.is_finished() {
-            return;
-        }
-        // Both before the state, which the finishing side reads first: counted in
-        // before it can be counted off.
-        let _ = self.group.set(Arc::clone(group));
-        group.fetch_add(1, Ordering::AcqRel);
-        let watched = self
-            .state
-            .compare_exchange(RUNNING, WATCHED, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok();
-        if !watched {
-            // Finished meanwhile. The asking's own count keeps the group above 0.
-            group.fetch_sub(1, Ordering::AcqRel);
-        }
-    }
-
-    /// Whether close still waits for it: counted in its group, not finished.
-    pub(crate) fn is_watched(&self) -> bool {
-        self.state.load(Ordering::Acquire) == WATCHED
-    }
-
-    /// Close gives up on it: counted off its group unless it finished first;
+    /// Close gives up on it: its group counts it off, unless it finished first;
     /// whether close gave up.
     pub(crate) fn abandon(&self) -> bool {
         let abandoned = self
             .state
-            .compare_exchange(WATCHED, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
+            .compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
             .is_ok();
         if abandoned {
-            if let Some(group) = self.group.get() {
-                group_member_finished(group);
-            }
+            self.counted_off();
         }
         abandoned
+    }
+
+    fn counted_off(&self) {
+        if let Some(group) = &self.group {
+            group_member_finished(group);
+        }
+    }
+
+    /// It failed: reported through its App if the App is still there, else on one
+    /// line.
+    pub(crate) fn failed(&self, failure: Failure) {
+        let app = self.group.as_ref().and_then(|group| group.app.upgrade());
+        match app {
+            Some(app) => app.task_failed(self, failure),
+            None => report::report(&format_args!("task {}", self.name), &failure),
+        }
     }
 
     /// Aborts it, if it is an async task whose abort is known; whether it was.
@@ -157,34 +162,43 @@ impl Task {
         }
         false
     }
-
-    /// How the straggler line and `failures()` describe it once its grace ran out.
-    pub(crate) fn straggler(&self, aborted: bool) -> Straggler<'_> {
-        Straggler {
-            task: self,
-            aborted,
-        }
-    }
 }
 
-/// Not yet counted in a group close waits for.
+/// Counted in its group.
 const RUNNING: u8 = 0;
-/// Counted in a group close waits for, not finished.
-const WATCHED: u8 = 1;
-/// Finished, and counted off its group if it was in one.
-const FINISHED: u8 = 2;
-/// Overran its grace: close stopped waiting for it.
-const ABANDONED: u8 = 3;
+/// Finished, and counted off.
+const FINISHED: u8 = 1;
+/// Overran its grace: close gave up on it and counted it off.
+const ABANDONED: u8 = 2;
 
-/// The tasks of one weight that close asked to stop, counted until the last
-/// finishes or is given up on: one event for close to wait for (its `requests`),
-/// rather than one per task.
-pub(crate) type Group = Shared<AtomicUsize>;
+/// An App's running tasks of one weight, counted, plus one until close asks them
+/// to stop; the last to be counted off then ends the group (its `requests`): one
+/// event for close to wait for per group, rather than one per task.
+pub(crate) type Group = Shared<Members>;
 
-/// A new group, counting one until [`group_member_finished`] for the asking
-/// itself, so that it cannot end while tasks are still being counted in.
-pub(crate) fn new_group() -> Arc<Group> {
-    Shared::new(AtomicUsize::new(1))
+/// What a [`Group`] holds beside its end.
+pub(crate) struct Members {
+    count: AtomicUsize,
+    /// Where its tasks' failures go, held weakly.
+    app: Weak<dyn Supervisor>,
+}
+
+/// What supervises tasks (an App): told of a task's failure.
+pub(crate) trait Supervisor: Send + Sync {
+    fn task_failed(self: Arc<Self>, task: &Task, failure: Failure);
+}
+
+/// A group of `app`'s, counting only the asking still to come.
+pub(crate) fn new_group(app: Weak<dyn Supervisor>) -> Arc<Group> {
+    Shared::new(Members {
+        count: AtomicUsize::new(1),
+        app,
+    })
+}
+
+/// Whether `group` has a task running (it counts one more until it is asked).
+pub(crate) fn group_has_running(group: &Group) -> bool {
+    group.count.load(Ordering::Acquire) > 1
 }
 
 /// A token of `group`'s end, to await it.
@@ -193,9 +207,9 @@ pub(crate) fn group_token(group: &Arc<Group>) -> ShutdownToken {
     ShutdownToken::of(Arc::clone(group) as _)
 }
 
-/// Counts one member (or the asking) off `group`; the last ends it.
+/// Counts one task (or the asking) off `group`; the last ends it.
 pub(crate) fn group_member_finished(group: &Group) {
-    if group.fetch_sub(1, Ordering::AcqRel) == 1 {
+    if group.count.fetch_sub(1, Ordering::AcqRel) == 1 {
         group.requests.request();
     }
 }
@@ -210,14 +224,19 @@ pub(crate) fn token(task: &Arc<SharedTask>) -> ShutdownToken {
 }
 
 /// `indexer (thread, 10s, left running)`, `server (task, 2s, aborted)`.
-pub(crate) struct Straggler<'a> {
-    task: &'a Task,
+pub(crate) struct Straggler {
+    task: Arc<SharedTask>,
     aborted: bool,
 }
 
-impl Straggler<'_> {
+impl Straggler {
+    /// `task`, whose grace ran out: `aborted`, or left running.
+    pub(crate) fn new(task: Arc<SharedTask>, aborted: bool) -> Straggler {
+        Straggler { task, aborted }
+    }
+
     pub(crate) fn task(&self) -> &Task {
-        self.task
+        &self.task
     }
 
     /// What became of it, for its record in `failures()`: `left running after its
@@ -235,7 +254,7 @@ impl Straggler<'_> {
     }
 }
 
-impl Display for Straggler<'_> {
+impl Display for Straggler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self.task.kind {
             Kind::Thread => "thread",

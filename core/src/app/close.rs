@@ -188,17 +188,23 @@ impl App {
         Some((step, taken))
     }
 
-    /// Runs `add` on the App's supervised tasks (made with the first one), unless
-    /// close's first step has taken them; whether it ran. Under the lock that step
-    /// takes them under.
-    pub(super) fn with_tasks(&self, add: impl FnOnce(&mut dyn Supervised)) -> bool {
+    /// Runs `add` with `value` on the App's supervised tasks (made with the first
+    /// one), unless close's first step has taken them: then `value` comes back.
+    /// Under the lock that step takes them under.
+    pub(super) fn with_tasks<T, R>(
+        &self,
+        value: T,
+        add: impl FnOnce(&mut dyn Supervised, T) -> R,
+    ) -> Result<R, T> {
         let mut guard = lock(&self.inner.work);
         let work = &mut *guard;
         if work.closing.started(Closing::STOPPING_TASKS) {
-            return false;
+            return Err(value);
         }
-        add(&mut **work.tasks.get_or_insert_with(super::tasks::new_tasks));
-        true
+        Ok(add(
+            &mut **work.tasks.get_or_insert_with(super::tasks::new_tasks),
+            value,
+        ))
     }
 
     /// Step `step` of the close sequence has run.

@@ -1,6 +1,7 @@
 //! The App's side of supervised tasks: spawning them, recording how they end, and
 //! close's first step, *stopping tasks*.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
@@ -10,7 +11,7 @@ use crate::failures::HookFailure;
 use crate::report::{self, Failure};
 use crate::shutdown::ShutdownToken;
 use crate::tasks::{
-    self, Group, Kind, SharedTask, Straggler, Supervision, Task, TaskHandle, TaskOutput,
+    self, Group, Kind, SharedTask, Straggler, Supervision, Supervisor, Task, TaskHandle, TaskOutput,
 };
 use crate::{notify, trace};
 
@@ -47,7 +48,7 @@ impl App {
     /// assert_eq!(app.close(), 0); // stops the consumer first
     /// assert!(consumer.is_finished());
     /// ```
-    pub fn spawn_thread<F, R>(&self, name: impl Into<String>, f: F) -> TaskHandle
+    pub fn spawn_thread<F, R>(&self, name: impl Into<Cow<'static, str>>, f: F) -> TaskHandle
     where
         F: FnOnce(ShutdownToken) -> R + Send + 'static,
         R: TaskOutput,
@@ -65,7 +66,7 @@ impl App {
     /// app.close();
     /// assert!(task.is_finished());
     /// ```
-    pub fn task(&self, name: impl Into<String>) -> TaskBuilder<'_> {
+    pub fn task(&self, name: impl Into<Cow<'static, str>>) -> TaskBuilder<'_> {
         TaskBuilder {
             app: self,
             name: name.into(),
@@ -78,19 +79,23 @@ impl App {
         }
     }
 
-    /// Adds `task` to the tasks close stops, unless close has begun: then it is
-    /// refused, said on one line, and finished at once. One lock: the one close's
-    /// first step takes the tasks under, so that no task slips past it.
-    fn register_task(&self, task: &Arc<SharedTask>) -> bool {
-        if !self.with_tasks(|tasks| tasks.add(Arc::clone(task))) {
-            report::line(&format_args!(
-                "task {} not started: the App is closing",
-                task.name
-            ));
-            task.finished();
-            return false;
+    /// A new task among those close stops, and `true`; once close has begun, a
+    /// task refused (said on one line) and finished at once, and `false`. One lock:
+    /// the one close's first step takes the tasks under, so that no task slips past
+    /// it.
+    fn register_task(&self, kind: Kind, builder: TaskBuilder<'_>) -> (Arc<SharedTask>, bool) {
+        let parts = (builder.name, builder.supervision);
+        match self.with_tasks(parts, |tasks, (name, supervision)| {
+            tasks.tasks().add(&self.inner, name, kind, supervision)
+        }) {
+            Ok(task) => (task, true),
+            Err((name, supervision)) => {
+                report::line(&format_args!("task {name} not started: the App is closing"));
+                let task = Task::new(name, kind, supervision, None);
+                task.finished();
+                (task, false)
+            }
         }
-        true
     }
 
     /// A task failed: reported on one line, recorded, and unless it ignores
@@ -124,13 +129,13 @@ impl App {
     /// [`stop_tasks`](App::stop_tasks)' work, for the tasks of a program that has
     /// any: group by group, each waited for until it ends or its tasks' graces run
     /// out.
-    fn stop_these(&self, tasks: &[Arc<SharedTask>]) {
+    fn stop_these(&self, tasks: &Tasks) {
         let mut stragglers = Vec::new();
-        let mut groups = Groups::new(tasks);
-        while let Some(mut stop) = groups.next() {
+        for group in tasks.running_groups() {
+            let mut stop = GroupStop::ask(group);
             while let Some(until) = stop.waits_until() {
                 let left = until.saturating_duration_since(Instant::now());
-                if !stop.group.requests.wait(Some(left)) {
+                if !group.count.requests.wait(Some(left)) {
                     stop.overdue(Instant::now(), &mut stragglers);
                 }
             }
@@ -141,17 +146,15 @@ impl App {
     }
 
     /// [`stop_these`](App::stop_these) from async code: the same groups, each
-    /// awaited on the caller's runtime, which drives the tasks being stopped
-    /// (a current-thread one too). A grace is timed by a blocking thread of the
-    /// runtime, started only when a group does not end at once, so that the
-    /// runtime needs no time driver.
+    /// awaited on the caller's runtime, which drives the tasks being stopped (a
+    /// current-thread one too).
     #[cfg(feature = "tokio")]
-    async fn stop_these_async(&self, tasks: &[Arc<SharedTask>]) {
+    async fn stop_these_async(&self, tasks: &Tasks) {
         let mut stragglers = Vec::new();
-        let mut groups = Groups::new(tasks);
-        while let Some(mut stop) = groups.next() {
+        for group in tasks.running_groups() {
+            let mut stop = GroupStop::ask(group);
             while let Some(until) = stop.waits_until() {
-                if !ended_by(&stop.group, until).await {
+                if !ended_by(&group.count, until).await {
                     stop.overdue(Instant::now(), &mut stragglers);
                 }
             }
@@ -163,7 +166,7 @@ impl App {
 
     /// One line for every straggler, a record each, and the code 1 unless non-zero.
     #[cold]
-    fn name_stragglers(&self, stragglers: &[Straggler<'_>]) {
+    fn name_stragglers(&self, stragglers: &[Straggler]) {
         let mut named = String::new();
         for straggler in stragglers {
             if !named.is_empty() {
@@ -186,7 +189,7 @@ impl App {
 /// An App's supervised tasks, made with the first one: behind a trait object in the
 /// App, so that a program that never starts a task links none of this.
 pub(super) trait Supervised: Send + Sync {
-    fn add(&mut self, task: Arc<SharedTask>);
+    fn tasks(&mut self) -> &mut Tasks;
     /// Close's first step for these tasks.
     fn stop(&self, app: &App);
     /// Close's first step for these tasks, from async code.
@@ -197,20 +200,33 @@ pub(super) trait Supervised: Send + Sync {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
 }
 
-struct Tasks(Vec<Arc<SharedTask>>);
+/// An App's supervised tasks, by weight.
+pub(super) struct Tasks {
+    /// By ascending weight.
+    groups: Vec<TaskGroup>,
+}
+
+/// The tasks of one weight: counted while they run, and held weakly, so that a
+/// task's memory goes with its last handle (a finished one's reference is dropped
+/// when the list would grow).
+struct TaskGroup {
+    weight: i32,
+    count: Arc<Group>,
+    tasks: Vec<Weak<SharedTask>>,
+}
 
 /// The App's supervised tasks, with the first.
 pub(super) fn new_tasks() -> Box<dyn Supervised> {
-    Box::new(Tasks(Vec::new()))
+    Box::new(Tasks { groups: Vec::new() })
 }
 
 impl Supervised for Tasks {
-    fn add(&mut self, task: Arc<SharedTask>) {
-        self.0.push(task);
+    fn tasks(&mut self) -> &mut Tasks {
+        self
     }
 
     fn stop(&self, app: &App) {
-        app.stop_these(&self.0);
+        app.stop_these(self);
     }
 
     #[cfg(feature = "tokio")]
@@ -218,127 +234,129 @@ impl Supervised for Tasks {
         &'a self,
         app: &'a App,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
-        Box::pin(app.stop_these_async(&self.0))
+        Box::pin(app.stop_these_async(self))
     }
 }
 
-/// The groups close stops, lightest first, each asked when the previous one has
-/// ended: no sort, a program has a few weights.
-struct Groups<'a> {
-    tasks: &'a [Arc<SharedTask>],
-    above: Option<i32>,
-    /// Whether "stopping tasks" was told to a service manager.
-    told: bool,
-}
-
-impl<'a> Groups<'a> {
-    fn new(tasks: &'a [Arc<SharedTask>]) -> Groups<'a> {
-        Groups {
-            tasks,
-            above: None,
-            told: false,
+impl Tasks {
+    /// A new task, counted in its weight's group.
+    fn add(
+        &mut self,
+        app: &Arc<Inner>,
+        name: Cow<'static, str>,
+        kind: Kind,
+        supervision: Supervision,
+    ) -> Arc<SharedTask> {
+        let weight = supervision.weight;
+        let at = match self
+            .groups
+            .binary_search_by_key(&weight, |group| group.weight)
+        {
+            Ok(at) => at,
+            Err(at) => {
+                let group = TaskGroup {
+                    weight,
+                    count: tasks::new_group(Arc::downgrade(app) as _),
+                    tasks: Vec::new(),
+                };
+                self.groups.insert(at, group);
+                at
+            }
+        };
+        let group = &mut self.groups[at];
+        let task = Task::new(name, kind, supervision, Some(Arc::clone(&group.count)));
+        if group.tasks.len() == group.tasks.capacity() {
+            // Before it grows: the tasks gone since the last time (amortized O(1)).
+            group.tasks.retain(|task| task.strong_count() > 0);
         }
+        group.tasks.push(Arc::downgrade(&task));
+        task
     }
 
-    /// The next group, asked to stop; `None` once no task is left running.
-    fn next(&mut self) -> Option<GroupStop<'a>> {
-        let above = self.above;
-        let weight = self
-            .tasks
+    /// The groups to stop, lightest first; "stopping tasks" is told to a service
+    /// manager if any has a task running.
+    fn running_groups(&self) -> &[TaskGroup] {
+        // A group counts one more until it is asked.
+        if self
+            .groups
             .iter()
-            .filter(|task| !task.is_finished())
-            .map(|task| task.supervision.weight)
-            .filter(|weight| above.map_or(true, |above| *weight > above))
-            .min()?;
-        self.above = Some(weight);
-        if !self.told {
-            self.told = true;
+            .any(|group| tasks::group_has_running(&group.count))
+        {
             notify::status(&"stopping tasks");
         }
-        Some(GroupStop::ask(self.tasks, weight))
+        &self.groups
     }
 }
 
-/// One group being stopped: its tasks of one weight asked together and counted in
-/// a [`Group`], each waited for within its grace from the asking. An async task
-/// that overruns it is aborted and given [`ABORT_WAIT`] more for its future to be
-/// dropped (its destructors to run); a thread is given up on, left running.
+/// One group being stopped: its running tasks asked together, each waited for
+/// within its grace from the asking. An async task that overruns it is aborted and
+/// given [`ABORT_WAIT`] more for its future to be dropped (its destructors to run);
+/// a thread is given up on, left running.
 struct GroupStop<'a> {
-    tasks: &'a [Arc<SharedTask>],
-    weight: i32,
-    group: Arc<Group>,
+    group: &'a TaskGroup,
     asked: Instant,
-    /// The group's async tasks aborted so far.
-    aborted: Vec<&'a SharedTask>,
+    /// The earliest deadline of its tasks still running, if any.
+    next: Option<Instant>,
+    /// Its async tasks aborted so far.
+    aborted: Vec<Arc<SharedTask>>,
 }
 
 impl<'a> GroupStop<'a> {
-    fn ask(tasks: &'a [Arc<SharedTask>], weight: i32) -> GroupStop<'a> {
-        let stop = GroupStop {
-            tasks,
-            weight,
-            group: tasks::new_group(),
-            asked: Instant::now(),
+    fn ask(group: &'a TaskGroup) -> GroupStop<'a> {
+        let asked = Instant::now();
+        let mut next = None;
+        for task in group.tasks.iter().filter_map(Weak::upgrade) {
+            if task.is_running() {
+                task.requests.request();
+                next = earlier(next, asked + task.supervision.grace);
+            }
+        }
+        tasks::group_member_finished(&group.count);
+        GroupStop {
+            group,
+            asked,
+            next,
             aborted: Vec::new(),
-        };
-        for task in stop.members() {
-            task.watch(&stop.group);
-            task.requests.request();
-        }
-        tasks::group_member_finished(&stop.group);
-        stop
-    }
-
-    fn members(&self) -> impl Iterator<Item = &'a SharedTask> + '_ {
-        let weight = self.weight;
-        self.tasks
-            .iter()
-            .map(|task| &**task)
-            .filter(move |task| task.supervision.weight == weight)
-    }
-
-    fn deadline(&self, task: &SharedTask) -> Instant {
-        let deadline = self.asked + task.supervision.grace;
-        match self
-            .aborted
-            .iter()
-            .any(|aborted| std::ptr::eq(*aborted, task))
-        {
-            true => deadline + ABORT_WAIT,
-            false => deadline,
         }
     }
 
-    /// The earliest deadline of the tasks still waited for, unless the group has
-    /// ended.
+    /// Until when to wait for the group to end, unless it has.
     fn waits_until(&self) -> Option<Instant> {
-        if self.group.requests.is_requested() {
-            return None;
+        match self.group.count.requests.is_requested() {
+            true => None,
+            false => self.next,
         }
-        self.members()
-            .filter(|task| task.is_watched())
-            .map(|task| self.deadline(task))
-            .min()
     }
 
     /// What to do with the tasks whose deadline is past at `now`: abort an async
     /// one the first time, else give up on it. The stragglers join `stragglers`.
     #[cold]
-    fn overdue(&mut self, now: Instant, stragglers: &mut Vec<Straggler<'a>>) {
-        let overdue: Vec<&'a SharedTask> = self
-            .members()
-            .filter(|task| task.is_watched() && self.deadline(task) <= now)
-            .collect();
-        for task in overdue {
-            let aborted_before = self.aborted.iter().any(|a| std::ptr::eq(*a, task));
-            if !aborted_before && task.abort() {
+    fn overdue(&mut self, now: Instant, stragglers: &mut Vec<Straggler>) {
+        self.next = None;
+        for task in self.group.tasks.iter().filter_map(Weak::upgrade) {
+            if !task.is_running() {
+                continue;
+            }
+            let aborted = self.aborted.iter().any(|a| Arc::ptr_eq(a, &task));
+            let mut deadline = self.asked + task.supervision.grace;
+            if aborted {
+                deadline += ABORT_WAIT;
+            }
+            if deadline > now {
+                self.next = earlier(self.next, deadline);
+            } else if !aborted && task.abort() {
+                self.next = earlier(self.next, deadline + ABORT_WAIT);
+                stragglers.push(Straggler::new(Arc::clone(&task), true));
                 self.aborted.push(task);
-                stragglers.push(task.straggler(true));
-            } else if task.abandon() && !aborted_before {
-                stragglers.push(task.straggler(false));
+            } else if task.abandon() && !aborted {
+                stragglers.push(Straggler::new(task, false));
             }
         }
     }
+}
+
+fn earlier(next: Option<Instant>, deadline: Instant) -> Option<Instant> {
+    Some(next.map_or(deadline, |next| next.min(deadline)))
 }
 
 /// Whether `group` ends before `until` (else `false` at `until`), awaited. The
@@ -392,7 +410,7 @@ async fn ended_by(group: &Arc<Group>, until: Instant) -> bool {
 #[must_use = "call .spawn_thread(..) or .spawn(..) to start the task"]
 pub struct TaskBuilder<'a> {
     pub(crate) app: &'a App,
-    pub(crate) name: String,
+    pub(crate) name: Cow<'static, str>,
     pub(crate) supervision: Supervision,
 }
 
@@ -471,21 +489,19 @@ impl fmt::Debug for TaskBuilder<'_> {
     }
 }
 
-/// Records how a task ended (a failure is reported through its App, if the App is
-/// still there), then marks it finished.
-fn finish(task: &Task, app: &Weak<Inner>, outcome: Result<Option<String>, Failure>) {
-    let failure = match outcome {
-        Ok(None) => None,
-        Ok(Some(message)) => Some(Failure::Returned(message)),
-        Err(failure) => Some(failure),
-    };
-    if let Some(failure) = failure {
-        match app.upgrade() {
-            Some(inner) => App::view(inner).task_failed(task, failure),
-            None => report::report(&format_args!("task {}", task.name), &failure),
-        }
+impl Supervisor for Inner {
+    fn task_failed(self: Arc<Self>, task: &Task, failure: Failure) {
+        App::view(self).task_failed(task, failure);
     }
-    task.finished();
+}
+
+/// Reports how a task ended, if it failed.
+fn report_outcome(task: &Task, outcome: Result<Option<String>, Failure>) {
+    match outcome {
+        Ok(None) => {}
+        Ok(Some(message)) => task.failed(Failure::Returned(message)),
+        Err(failure) => task.failed(failure),
+    }
 }
 
 impl TaskBuilder<'_> {
@@ -503,27 +519,29 @@ impl TaskBuilder<'_> {
         F: FnOnce(ShutdownToken) -> R + Send + 'static,
         R: TaskOutput,
     {
-        let task = Task::new(self.name, Kind::Thread, self.supervision);
+        let owner = self.app;
+        let (task, registered) = owner.register_task(Kind::Thread, self);
         let handle = TaskHandle {
             task: Arc::clone(&task),
         };
-        if !self.app.register_task(&task) {
+        if !registered {
             return handle;
         }
-        let app = Arc::downgrade(&self.app.inner);
         let stop = tasks::token(&task);
         let runs = Arc::clone(&task);
         let spawned = std::thread::Builder::new()
-            .name(task.name.clone())
+            .name(task.name.to_string())
             .spawn(move || {
                 let _span = trace::enter(trace::Span::Task, &runs.name);
                 let outcome = report::catch_quietly(|| f(stop));
-                finish(&runs, &app, outcome.map(TaskOutput::failure_message));
+                report_outcome(&runs, outcome.map(TaskOutput::failure_message));
+                runs.finished();
             });
         if let Err(error) = spawned {
-            let app = Arc::downgrade(&self.app.inner);
-            let message = format!("cannot start its thread: {error}");
-            finish(&task, &app, Ok(Some(message)));
+            task.failed(Failure::Returned(format!(
+                "cannot start its thread: {error}"
+            )));
+            task.finished();
         }
         handle
     }
@@ -554,28 +572,32 @@ impl TaskBuilder<'_> {
         Fut: std::future::Future<Output = R> + Send + 'static,
         R: TaskOutput,
     {
-        let runtime = match self.app.runtime().handle() {
-            Some(handle) => handle.clone(),
-            None => tokio::runtime::Handle::try_current()
-                .expect("App::spawn needs a tokio runtime: the App's, or a current one"),
+        let app = self.app;
+        let current;
+        let runtime = match app.runtime().handle() {
+            Some(handle) => handle,
+            None => {
+                current = tokio::runtime::Handle::try_current()
+                    .expect("App::spawn needs a tokio runtime: the App's, or a current one");
+                &current
+            }
         };
-        let task = Task::new(self.name, Kind::Async, self.supervision);
+        let (task, registered) = app.register_task(Kind::Async, self);
         let handle = TaskHandle {
             task: Arc::clone(&task),
         };
-        if !self.app.register_task(&task) {
+        if !registered {
             return handle;
         }
-        let app = Arc::downgrade(&self.app.inner);
         let future = f(tasks::token(&task));
         let runs = Arc::clone(&task);
         let join = runtime.spawn(trace::in_span(trace::Span::Task, &task.name, async move {
             // Aborted, the future is dropped here: the task has finished then too.
-            let _done = DoneWhenDropped(Arc::clone(&runs));
+            let runs = FinishedWhenDropped(runs);
             let outcome = crate::runtime::catch_unwind(std::pin::pin!(future))
                 .await
                 .map_err(|payload| Failure::Panicked(report::panic_message(&*payload)));
-            finish(&runs, &app, outcome.map(TaskOutput::failure_message));
+            report_outcome(&runs.0, outcome.map(TaskOutput::failure_message));
         }));
         let _ = task.abort.set(join.abort_handle());
         handle
@@ -584,10 +606,10 @@ impl TaskBuilder<'_> {
 
 /// Marks an async task finished when its future is dropped, aborted or not.
 #[cfg(feature = "tokio")]
-struct DoneWhenDropped(Arc<SharedTask>);
+struct FinishedWhenDropped(Arc<SharedTask>);
 
 #[cfg(feature = "tokio")]
-impl Drop for DoneWhenDropped {
+impl Drop for FinishedWhenDropped {
     fn drop(&mut self) {
         self.0.finished();
     }
@@ -618,7 +640,7 @@ impl App {
     /// assert!(server.is_finished());
     /// # }
     /// ```
-    pub fn spawn<F, Fut, R>(&self, name: impl Into<String>, f: F) -> TaskHandle
+    pub fn spawn<F, Fut, R>(&self, name: impl Into<Cow<'static, str>>, f: F) -> TaskHandle
     where
         F: FnOnce(ShutdownToken) -> Fut,
         Fut: std::future::Future<Output = R> + Send + 'static,
