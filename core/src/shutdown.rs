@@ -203,22 +203,33 @@ impl Requests {
     }
 
     /// A waiter is about to count itself in: called under `waiters`' lock, before
-    /// it checks `requested` there.
+    /// it checks `requested` there. Its own `SeqCst` store each time, even if set
+    /// already: the pairing with `request` needs this waiter's store before its
+    /// check.
     fn watch(&self) {
-        if !self.watched.load(Ordering::Relaxed) {
-            self.watched.store(true, Ordering::SeqCst);
-        }
+        self.watched.store(true, Ordering::SeqCst);
     }
 
     /// Blocks until the request (`true`) or until `timeout` passes (`false`).
     pub(crate) fn wait(&self, timeout: Option<Duration>) -> bool {
-        if self.is_requested() {
+        self.wait_until(timeout, || self.is_requested())
+    }
+
+    /// Blocks until `happened` (`true`) or until `timeout` passes (`false`): the
+    /// request, or another event of its owner's (a task's end), set `SeqCst` and
+    /// followed by [`wake_blocked`](Requests::wake_blocked).
+    pub(crate) fn wait_until(
+        &self,
+        timeout: Option<Duration>,
+        happened: impl Fn() -> bool,
+    ) -> bool {
+        if happened() {
             return true;
         }
         let mut waiters = lock(&self.waiters);
         self.watch();
         waiters.blocked += 1;
-        let not_yet = |_: &mut Waiters| !self.is_requested();
+        let not_yet = |_: &mut Waiters| !happened();
         let mut waiters = match timeout {
             None => self.woken.wait_while(waiters, not_yet),
             Some(timeout) => match self.woken.wait_timeout_while(waiters, timeout, not_yet) {
@@ -228,7 +239,18 @@ impl Requests {
         }
         .unwrap_or_else(PoisonError::into_inner);
         waiters.blocked -= 1;
-        self.is_requested()
+        happened()
+    }
+
+    /// Wakes the threads blocked in [`wait_until`](Requests::wait_until), if any,
+    /// to check their event again.
+    pub(crate) fn wake_blocked(&self) {
+        if self.watched.load(Ordering::SeqCst) {
+            let blocked = lock(&self.waiters).blocked;
+            if blocked > 0 {
+                self.woken.notify_all();
+            }
+        }
     }
 }
 
@@ -455,6 +477,37 @@ mod tests {
     struct Noop;
     impl Wake for Noop {
         fn wake(self: Arc<Self>) {}
+    }
+
+    #[test]
+    fn every_pending_future_of_a_token_is_woken_and_a_dropped_one_forgotten() {
+        let shutdown = Shutdown::new(DEFAULT_GRACE);
+        let counted = Arc::new(Counted::default());
+        let waker = Waker::from(Arc::clone(&counted));
+        let mut futures: Vec<_> = (0..3).map(|_| shutdown.token().requested()).collect();
+        for future in &mut futures {
+            let pending = Pin::new(future).poll(&mut Context::from_waker(&waker));
+            assert!(pending.is_pending());
+        }
+        let wakers = || shutdown.shared.requests.waiters.lock().unwrap().len();
+        assert_eq!(wakers(), 3);
+        drop(futures.remove(0)); // the one kept inline
+        assert_eq!(wakers(), 2);
+        shutdown.request();
+        assert_eq!(counted.0.load(std::sync::atomic::Ordering::SeqCst), 2);
+        assert_eq!(wakers(), 0);
+        for future in &mut futures {
+            let ready = Pin::new(future).poll(&mut Context::from_waker(&waker));
+            assert!(ready.is_ready());
+        }
+    }
+
+    #[derive(Default)]
+    struct Counted(std::sync::atomic::AtomicUsize);
+    impl Wake for Counted {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     #[test]

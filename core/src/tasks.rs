@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::deadline::ShortDuration;
 use crate::report::{self, Failure};
-use crate::shutdown::{Requests, Shared, ShutdownToken};
+use crate::shutdown::{Shared, ShutdownToken};
 
 /// What a supervised task may return: `()`, or `Result<(), E>` whose error is
 /// reported as `E`'s alternate `Display` (`{:#}`: anyhow's chain, an `io::Error`'s
@@ -69,11 +69,8 @@ pub(crate) struct Task {
     pub(crate) name: Cow<'static, str>,
     pub(crate) kind: Kind,
     pub(crate) supervision: Supervision,
-    /// Requested once it has finished (returned, failed, panicked, or its future
-    /// was dropped).
-    pub(crate) done: Requests,
-    /// [`RUNNING`], [`FINISHED`] or [`ABANDONED`]: whether its group still counts
-    /// it.
+    /// [`FINISHED`] (returned, failed, panicked, or its future was dropped) and
+    /// [`ABANDONED`], each set once; its group counts it while neither is.
     state: AtomicU8,
     /// The App's tasks of its weight, which count it while it runs; none for a
     /// task refused at its start.
@@ -98,7 +95,6 @@ impl Task {
             name,
             kind,
             supervision,
-            done: Requests::new(),
             state: AtomicU8::new(RUNNING),
             group,
             #[cfg(feature = "tokio")]
@@ -107,7 +103,7 @@ impl Task {
     }
 
     pub(crate) fn is_finished(&self) -> bool {
-        self.done.is_requested()
+        self.state.load(Ordering::SeqCst) & FINISHED != 0
     }
 
     /// Whether its group still counts it: not finished, not given up on.
@@ -115,21 +111,12 @@ impl Task {
         self.state.load(Ordering::Acquire) == RUNNING
     }
 
-    /// It has finished: its joiners are woken, and its group counts it off unless
-    /// close gave up on it.
-    pub(crate) fn finished(&self) {
-        self.done.request();
-        if self.state.swap(FINISHED, Ordering::AcqRel) == RUNNING {
-            self.counted_off();
-        }
-    }
-
     /// Close gives up on it: its group counts it off, unless it finished first;
     /// whether close gave up.
     pub(crate) fn abandon(&self) -> bool {
         let abandoned = self
             .state
-            .compare_exchange(RUNNING, ABANDONED, Ordering::AcqRel, Ordering::Acquire)
+            .compare_exchange(RUNNING, ABANDONED, Ordering::SeqCst, Ordering::Acquire)
             .is_ok();
         if abandoned {
             self.counted_off();
@@ -164,12 +151,32 @@ impl Task {
     }
 }
 
-/// Counted in its group.
+/// Neither finished nor given up on: counted in its group.
 const RUNNING: u8 = 0;
-/// Finished, and counted off.
+/// Finished.
 const FINISHED: u8 = 1;
-/// Overran its grace: close gave up on it and counted it off.
+/// Overran its grace: close gave up on it and counted it off (it may finish later).
 const ABANDONED: u8 = 2;
+
+impl SharedTask {
+    /// It has finished: its joiners are woken, and its group counts it off unless
+    /// close gave up on it. Idempotent.
+    pub(crate) fn finished(&self) {
+        let before = self.state.fetch_or(FINISHED, Ordering::SeqCst);
+        if before & FINISHED == 0 {
+            // After the flag, `SeqCst`: a joiner either sees it or is woken.
+            self.requests.wake_blocked();
+            if before == RUNNING {
+                self.counted_off();
+            }
+        }
+    }
+
+    /// Blocks until it has finished (`true`) or `timeout` passes (`false`).
+    pub(crate) fn join(&self, timeout: Option<Duration>) -> bool {
+        self.requests.wait_until(timeout, || self.is_finished())
+    }
+}
 
 /// An App's running tasks of one weight, counted, plus one until close asks them
 /// to stop; the last to be counted off then ends the group (its `requests`): one
@@ -354,7 +361,7 @@ impl TaskHandle {
     /// # app.close();
     /// ```
     pub fn join(&self, timeout: Option<Duration>) -> bool {
-        self.task.done.wait(timeout)
+        self.task.join(timeout)
     }
 }
 
@@ -364,5 +371,68 @@ impl fmt::Debug for TaskHandle {
             .field("name", &self.task.name)
             .field("finished", &self.is_finished())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Weak};
+    use std::time::Duration;
+
+    use super::{group_has_running, group_member_finished, new_group, Kind, Supervision, Task};
+    use crate::report::Failure;
+
+    struct NoApp;
+    impl super::Supervisor for NoApp {
+        fn task_failed(self: Arc<Self>, _task: &Task, _failure: Failure) {}
+    }
+
+    fn supervision() -> Supervision {
+        Supervision {
+            weight: 0,
+            grace: Duration::from_secs(1),
+            ignore_failure: false,
+            failure_code: 1,
+        }
+    }
+
+    #[test]
+    fn a_group_ends_once_asked_and_every_task_is_finished_or_given_up_on() {
+        let group = new_group(Weak::<NoApp>::new());
+        let task = |name: &'static str| {
+            Task::new(
+                name.into(),
+                Kind::Thread,
+                supervision(),
+                Some(Arc::clone(&group)),
+            )
+        };
+        let (done, stuck, early) = (task("done"), task("stuck"), task("early"));
+        early.finished();
+        assert!(group_has_running(&group));
+        group_member_finished(&group); // close asks
+        assert!(!group.requests.is_requested());
+        done.finished();
+        done.finished(); // counted off once
+        assert!(!group.requests.is_requested());
+        assert!(stuck.abandon());
+        assert!(group.requests.is_requested());
+        assert!(!stuck.is_finished() && !stuck.is_running());
+        stuck.finished(); // late: already counted off
+        assert!(stuck.is_finished() && !early.abandon());
+    }
+
+    #[test]
+    fn a_joiner_and_a_waiter_on_the_token_share_one_condvar_and_both_wake() {
+        let task = Task::new("shared".into(), Kind::Thread, supervision(), None);
+        let token = super::token(&task);
+        let waiter = std::thread::spawn(move || token.wait(None));
+        let joining = Arc::clone(&task);
+        let joiner = std::thread::spawn(move || joining.join(None));
+        assert!(!task.join(Some(Duration::from_millis(1))));
+        task.requests.request();
+        assert!(waiter.join().unwrap());
+        task.finished();
+        assert!(joiner.join().unwrap());
     }
 }

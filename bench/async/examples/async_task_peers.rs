@@ -3,7 +3,8 @@
 //! `close_async`, tokio-util's `TaskTracker` + `CancellationToken`, and
 //! tokio-graceful-shutdown's subsystems (`peers/tasks.rs`) take turns round after
 //! round, which one goes first rotating, after one warm-up round each. Prints
-//! `tasks_async_{side}_{N} NS`, the best round in ns per task.
+//! `tasks_async_{side}_{N} NS`, the best round in ns per task, and
+//! `tasks_async_median_{side}_{N} NS`, the median round.
 //!
 //! An example rather than a binary so that it may use the peers, which are
 //! dev-dependencies of this package only: `cargo run --release -p cement-bench-async
@@ -46,16 +47,20 @@ fn main() {
         for side in 0..SIDES.len() {
             run(side);
         }
-        let mut best = [Duration::MAX; SIDES.len()];
+        let mut rounds_of: [Vec<Duration>; SIDES.len()] = Default::default();
         for round in 0..rounds {
             for turn in 0..SIDES.len() {
                 let side = (round + turn) % SIDES.len();
-                best[side] = best[side].min(run(side));
+                rounds_of[side].push(run(side));
             }
         }
         for (side, (name, _)) in SIDES.iter().enumerate() {
-            let per_task = best[side].as_nanos() as f64 / n as f64;
-            println!("tasks_async_{name}_{n} {per_task:.1}");
+            let times = &mut rounds_of[side];
+            times.sort();
+            let per_task = |time: Duration| time.as_nanos() as f64 / n as f64;
+            println!("tasks_async_{name}_{n} {:.1}", per_task(times[0]));
+            let median = per_task(times[times.len() / 2]);
+            println!("tasks_async_median_{name}_{n} {median:.1}");
         }
     }
 }

@@ -59,12 +59,18 @@ impl App {
     /// A builder for a supervised task with options: its weight, grace, failure
     /// code, or failures ignored.
     ///
+    /// A task's name is a `&'static str` (kept as it is) or a `String`, as for
+    /// [`spawn_thread`](App::spawn_thread) and `spawn`; a name borrowed for less
+    /// than `'static` is passed as `name.to_string()`.
+    ///
     /// ```
     /// # extern crate cement_core as cement;
     /// let app = cement::App::new("demo");
     /// let task = app.task("indexer").weight(5).spawn_thread(|stop| { stop.wait(None); });
+    /// let shard = 3;
+    /// let other = app.task(format!("indexer-{shard}")).spawn_thread(|stop| { stop.wait(None); });
     /// app.close();
-    /// assert!(task.is_finished());
+    /// assert!(task.is_finished() && other.name() == "indexer-3");
     /// ```
     pub fn task(&self, name: impl Into<Cow<'static, str>>) -> TaskBuilder<'_> {
         TaskBuilder {
@@ -190,6 +196,9 @@ impl App {
 /// App, so that a program that never starts a task links none of this.
 pub(super) trait Supervised: Send + Sync {
     fn tasks(&mut self) -> &mut Tasks;
+    /// How many tasks its lists hold (finished ones among them, until pruned).
+    #[cfg(test)]
+    fn listed(&self) -> usize;
     /// Close's first step for these tasks.
     fn stop(&self, app: &App);
     /// Close's first step for these tasks, from async code.
@@ -223,6 +232,11 @@ pub(super) fn new_tasks() -> Box<dyn Supervised> {
 impl Supervised for Tasks {
     fn tasks(&mut self) -> &mut Tasks {
         self
+    }
+
+    #[cfg(test)]
+    fn listed(&self) -> usize {
+        self.groups.iter().map(|group| group.tasks.len()).sum()
     }
 
     fn stop(&self, app: &App) {
@@ -781,5 +795,84 @@ mod tests {
         assert!(!other.is_finished() && !app.is_shutdown_requested());
         assert_eq!(app.close(), 0);
         assert!(other.is_finished());
+    }
+
+    #[test]
+    fn each_task_of_a_group_gets_its_own_grace_and_only_the_overdue_one_is_named() {
+        let app = App::new("graces");
+        let (release, released) = mpsc::channel::<()>();
+        let stuck = app
+            .task("stuck")
+            .grace(Duration::from_millis(10))
+            .spawn_thread(move |_stop| {
+                let _ = released.recv();
+            });
+        let (slow_seen, slow_stopping) = mpsc::channel::<()>();
+        let slow = app
+            .task("slow")
+            .grace(Duration::from_secs(60))
+            .spawn_thread(move |stop| {
+                stop.wait(None);
+                // Still finishing once the other's grace ran out.
+                let _ = slow_stopping.recv();
+            });
+        let closing = std::thread::spawn(move || (app.close(), app));
+        // The straggler is named while the other is still within its grace.
+        while !stuck.task.is_finished() && stuck.task.is_running() {
+            std::thread::yield_now();
+        }
+        slow_seen.send(()).unwrap();
+        let (code, app) = closing.join().unwrap();
+        assert_eq!(code, 1);
+        assert!(slow.is_finished());
+        let failures: Vec<String> = app.failures().iter().map(|f| f.to_string()).collect();
+        assert_eq!(
+            failures,
+            ["task stuck did not stop: left running after its grace of 10ms"]
+        );
+        release.send(()).unwrap();
+        assert!(stuck.join(None));
+    }
+
+    #[test]
+    fn the_app_keeps_no_finished_task_past_the_growth_of_its_list() {
+        let app = App::new("pruned");
+        for _ in 0..100 {
+            app.spawn_thread("short", |_stop| ()).join(None);
+        }
+        let work = super::super::lock(&app.inner.work);
+        let tasks = work.tasks.as_ref().unwrap().listed();
+        assert!(tasks < 64, "{tasks} tasks still listed");
+    }
+
+    #[cfg(feature = "tokio")]
+    #[test]
+    fn an_async_close_on_a_current_thread_runtime_aborts_a_straggler_and_its_destructor_runs() {
+        struct Flag(Arc<Mutex<bool>>);
+        impl Drop for Flag {
+            fn drop(&mut self) {
+                *self.0.lock().unwrap() = true;
+            }
+        }
+        let dropped = Arc::new(Mutex::new(false));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let code = runtime.block_on(async {
+            let app = App::new("aborts");
+            let flag = Flag(Arc::clone(&dropped));
+            app.task("stuck")
+                .grace(Duration::from_millis(10))
+                .spawn(move |_stop| async move {
+                    let _flag = flag;
+                    std::future::pending::<()>().await;
+                });
+            let cooperates = app.spawn("cooperates", |stop| async move { stop.requested().await });
+            let code = app.close_async().await;
+            assert!(cooperates.is_finished());
+            code
+        });
+        assert_eq!(code, 1);
+        assert!(*dropped.lock().unwrap());
     }
 }
