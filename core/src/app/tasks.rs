@@ -394,9 +394,14 @@ async fn ended_by(group: &Arc<Group>, until: Instant) -> bool {
             let left = until.saturating_duration_since(Instant::now());
             tokio::task::spawn_blocking(move || token.wait(Some(left)))
         });
-        Pin::new(timer)
-            .poll(cx)
-            .map(|waited| waited.unwrap_or(false))
+        Pin::new(timer).poll(cx).map(|waited| {
+            // The runtime refused the blocking thread (it is shutting down): the
+            // wait blocks here instead.
+            waited.unwrap_or_else(|_| {
+                let left = until.saturating_duration_since(Instant::now());
+                token.wait(Some(left))
+            })
+        })
     })
     .await
 }
