@@ -42,6 +42,8 @@ mod hooks;
 mod runtime;
 mod signals;
 mod tasks;
+#[cfg(feature = "tokio")]
+mod timer;
 
 // What generated code runs.
 #[cfg(feature = "tokio")]

@@ -203,9 +203,15 @@ pub(crate) fn new_group(app: Weak<dyn Supervisor>) -> Arc<Group> {
     })
 }
 
-/// Whether `group` has a task running (it counts one more until it is asked).
+/// Whether `group` has a task running.
 pub(crate) fn group_has_running(group: &Group) -> bool {
-    group.count.load(Ordering::Acquire) > 1
+    group_running(group) > 0
+}
+
+/// How many of `group`'s tasks run (before close asks them: it counts one more
+/// until then).
+pub(crate) fn group_running(group: &Group) -> usize {
+    group.count.load(Ordering::Acquire).saturating_sub(1)
 }
 
 /// A token of `group`'s end, to await it.

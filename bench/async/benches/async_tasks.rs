@@ -1,7 +1,8 @@
 //! Supervised async tasks (SPEC §12): N tasks that each await their stop request,
 //! then stop them all and wait, on a multi-thread runtime. cement's `app.spawn` +
 //! `close_async` against tokio-util's `TaskTracker` + `CancellationToken` (the target:
-//! no slower) and tokio-graceful-shutdown's subsystems. Divide by N per task;
+//! no slower), the same with a child token per task, and tokio-graceful-shutdown's
+//! subsystems. Divide by N per task;
 //! `bench/compare.sh` times the three in turns in one process.
 
 use std::hint::black_box;
@@ -29,6 +30,14 @@ fn task_tracker_cancellation_token(bencher: divan::Bencher, n: usize) {
     bencher
         .counter(divan::counter::ItemsCount::new(n))
         .bench_local(|| runtime.block_on(tasks::task_tracker(black_box(n))));
+}
+
+#[divan::bench(args = SIZES, sample_count = 30)]
+fn task_tracker_child_token_per_task(bencher: divan::Bencher, n: usize) {
+    let runtime = tasks::runtime();
+    bencher
+        .counter(divan::counter::ItemsCount::new(n))
+        .bench_local(|| runtime.block_on(tasks::task_tracker_child_tokens(black_box(n))));
 }
 
 #[divan::bench(args = SIZES, sample_count = 30)]

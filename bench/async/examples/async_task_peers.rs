@@ -1,7 +1,7 @@
 //! `async_task_peers N...`: the async side of `bench/compare.sh`'s supervised-tasks
 //! rows (SPEC §12). For each N, on one multi-thread runtime, cement's `app.spawn` +
-//! `close_async`, tokio-util's `TaskTracker` + `CancellationToken`, and
-//! tokio-graceful-shutdown's subsystems (`peers/tasks.rs`) take turns round after
+//! `close_async`, tokio-util's `TaskTracker` + `CancellationToken` (one token, and a
+//! child token per task), and tokio-graceful-shutdown's subsystems (`peers/tasks.rs`) take turns round after
 //! round, which one goes first rotating, after one warm-up round each. Prints
 //! `tasks_async_{side}_{N} NS`, the best round in ns per task, and
 //! `tasks_async_median_{side}_{N} NS`, the median round.
@@ -19,9 +19,12 @@ mod tasks;
 
 type Workload = fn(usize) -> Pin<Box<dyn Future<Output = ()>>>;
 
-const SIDES: [(&str, Workload); 3] = [
+const SIDES: [(&str, Workload); 4] = [
     ("cement", |n| Box::pin(tasks::cement(n))),
     ("tracker", |n| Box::pin(tasks::task_tracker(n))),
+    ("tracker_child", |n| {
+        Box::pin(tasks::task_tracker_child_tokens(n))
+    }),
     ("tgs", |n| Box::pin(tasks::graceful_shutdown(n))),
 ];
 

@@ -47,6 +47,22 @@ pub async fn task_tracker(n: usize) {
     tracker.wait().await;
 }
 
+/// tokio-util with a token per task, as cement gives each task its own: N tasks on a
+/// `TaskTracker`, each awaiting a child of one `CancellationToken` (so that one task
+/// can be stopped alone, as `TaskHandle::stop` does); then cancel the parent, close
+/// the tracker and wait for it.
+pub async fn task_tracker_child_tokens(n: usize) {
+    let tracker = TaskTracker::new();
+    let token = CancellationToken::new();
+    for _ in 0..n {
+        let token = token.child_token();
+        tracker.spawn(async move { token.cancelled().await });
+    }
+    token.cancel();
+    tracker.close();
+    tracker.wait().await;
+}
+
 /// tokio-graceful-shutdown: a toplevel whose root subsystem starts N subsystems that
 /// each await `on_shutdown_requested`, then requests shutdown; the toplevel waits for
 /// all of them.

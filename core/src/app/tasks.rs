@@ -140,8 +140,8 @@ impl App {
         for group in tasks.running_groups() {
             let mut stop = GroupStop::ask(group);
             while let Some(until) = stop.waits_until() {
-                let left = until.saturating_duration_since(Instant::now());
-                if !group.count.requests.wait(Some(left)) {
+                let left = until.map(|until| until.saturating_duration_since(Instant::now()));
+                if !group.count.requests.wait(left) {
                     stop.overdue(Instant::now(), &mut stragglers);
                 }
             }
@@ -279,8 +279,10 @@ impl Tasks {
         };
         let group = &mut self.groups[at];
         let task = Task::new(name, kind, supervision, Some(Arc::clone(&group.count)));
-        if group.tasks.len() == group.tasks.capacity() {
-            // Before it grows: the tasks gone since the last time (amortized O(1)).
+        let listed = group.tasks.len();
+        if listed == group.tasks.capacity() && tasks::group_running(&group.count) < listed / 2 {
+            // Before it grows, if most have finished: the tasks gone since (a scan
+            // per doubling at most, so amortized O(1); none while all run).
             group.tasks.retain(|task| task.strong_count() > 0);
         }
         group.tasks.push(Arc::downgrade(&task));
@@ -317,28 +319,37 @@ struct GroupStop<'a> {
 
 impl<'a> GroupStop<'a> {
     fn ask(group: &'a TaskGroup) -> GroupStop<'a> {
-        let asked = Instant::now();
-        let mut next = None;
+        let mut stop = GroupStop {
+            group,
+            asked: Instant::now(),
+            next: None,
+            aborted: Vec::new(),
+        };
         for task in group.tasks.iter().filter_map(Weak::upgrade) {
             if task.is_running() {
                 task.requests.request();
-                next = earlier(next, asked + task.supervision.grace);
+                stop.next = earlier(stop.next, stop.deadline(&task, false));
             }
         }
         tasks::group_member_finished(&group.count);
-        GroupStop {
-            group,
-            asked,
-            next,
-            aborted: Vec::new(),
+        stop
+    }
+
+    /// When `task`'s grace runs out, or its abort's wait; none if too far to count.
+    fn deadline(&self, task: &Task, aborted: bool) -> Option<Instant> {
+        let deadline = self.asked.checked_add(task.supervision.grace)?;
+        match aborted {
+            true => deadline.checked_add(ABORT_WAIT),
+            false => Some(deadline),
         }
     }
 
-    /// Until when to wait for the group to end, unless it has.
-    fn waits_until(&self) -> Option<Instant> {
+    /// Until when to wait for the group to end (`Some(None)`: as long as it
+    /// takes), unless it has (`None`).
+    fn waits_until(&self) -> Option<Option<Instant>> {
         match self.group.count.requests.is_requested() {
             true => None,
-            false => self.next,
+            false => Some(self.next),
         }
     }
 
@@ -352,14 +363,11 @@ impl<'a> GroupStop<'a> {
                 continue;
             }
             let aborted = self.aborted.iter().any(|a| Arc::ptr_eq(a, &task));
-            let mut deadline = self.asked + task.supervision.grace;
-            if aborted {
-                deadline += ABORT_WAIT;
-            }
-            if deadline > now {
+            let deadline = self.deadline(&task, aborted);
+            if deadline.map_or(true, |deadline| deadline > now) {
                 self.next = earlier(self.next, deadline);
             } else if !aborted && task.abort() {
-                self.next = earlier(self.next, deadline + ABORT_WAIT);
+                self.next = earlier(self.next, self.deadline(&task, true));
                 stragglers.push(Straggler::new(Arc::clone(&task), true));
                 self.aborted.push(task);
             } else if task.abandon() && !aborted {
@@ -369,39 +377,43 @@ impl<'a> GroupStop<'a> {
     }
 }
 
-fn earlier(next: Option<Instant>, deadline: Instant) -> Option<Instant> {
-    Some(next.map_or(deadline, |next| next.min(deadline)))
+/// The earlier of two deadlines, where none is never.
+fn earlier(next: Option<Instant>, deadline: Option<Instant>) -> Option<Instant> {
+    match (next, deadline) {
+        (Some(next), Some(deadline)) => Some(next.min(deadline)),
+        (next, deadline) => next.or(deadline),
+    }
 }
 
-/// Whether `group` ends before `until` (else `false` at `until`), awaited. The
-/// wait is timed by a blocking thread of the current runtime, started only if the
-/// group has not ended when first polled.
+/// Whether `group` ends before `until` (else `false` at `until`; `None` waits as
+/// long as it takes), awaited. The deadline is timed by cement's timer thread
+/// ([`crate::timer`]), not the runtime's time driver, which a runtime cement did not
+/// build may lack.
 #[cfg(feature = "tokio")]
-async fn ended_by(group: &Arc<Group>, until: Instant) -> bool {
+async fn ended_by(group: &Arc<Group>, until: Option<Instant>) -> bool {
     use std::future::Future;
     use std::pin::Pin;
     use std::task::Poll;
 
-    let token = tasks::group_token(group);
-    let mut ended = token.requested();
-    let mut timer = None;
+    let mut ended = tasks::group_token(group).requested();
+    let mut timed: Option<std::task::Waker> = None;
     std::future::poll_fn(|cx| {
         if Pin::new(&mut ended).poll(cx).is_ready() {
             return Poll::Ready(true);
         }
-        let timer = timer.get_or_insert_with(|| {
-            let token = token.clone();
-            let left = until.saturating_duration_since(Instant::now());
-            tokio::task::spawn_blocking(move || token.wait(Some(left)))
-        });
-        Pin::new(timer).poll(cx).map(|waited| {
-            // The runtime refused the blocking thread (it is shutting down): the
-            // wait blocks here instead.
-            waited.unwrap_or_else(|_| {
-                let left = until.saturating_duration_since(Instant::now());
-                token.wait(Some(left))
-            })
-        })
+        if let Some(until) = until {
+            if Instant::now() >= until {
+                return Poll::Ready(false);
+            }
+            if !timed
+                .as_ref()
+                .is_some_and(|timed| timed.will_wake(cx.waker()))
+            {
+                crate::timer::wake_at(until, cx.waker().clone());
+                timed = Some(cx.waker().clone());
+            }
+        }
+        Poll::Pending
     })
     .await
 }
@@ -837,6 +849,25 @@ mod tests {
         );
         release.send(()).unwrap();
         assert!(stuck.join(None));
+    }
+
+    #[test]
+    fn a_grace_too_long_to_count_waits_as_long_as_it_takes() {
+        let app = App::new("patient");
+        let task = app
+            .task("patient")
+            .grace(Duration::MAX)
+            .spawn_thread(|stop| {
+                stop.wait(None);
+            });
+        let quick = app
+            .task("quick")
+            .grace(Duration::from_secs(60))
+            .spawn_thread(|stop| {
+                stop.wait(None);
+            });
+        assert_eq!(app.close(), 0);
+        assert!(task.is_finished() && quick.is_finished());
     }
 
     #[test]
