@@ -3,70 +3,65 @@
 //! thread of cement's, started with the first deadline, wakes each waker once its
 //! deadline has passed.
 //!
-//! A deadline that no longer matters is left to pass: waking the waker of a task
-//! that has moved on is a spurious wake-up, which every future allows. So keeping a
-//! deadline takes one lock and, only when it is the earliest, wakes the thread.
+//! A deadline is kept until it passes or its [`Deadline`] is dropped: keeping one
+//! takes one lock, and wakes the thread only when it is the earliest.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 use std::task::Waker;
 use std::time::Instant;
 
 use crate::lock;
 
-/// The deadlines, earliest first, and the condvar the thread waits on with them.
+/// The deadlines, earliest first (numbered, so that two may share an instant),
+/// and the condvar the thread waits on with them.
 struct Timer {
-    deadlines: Mutex<BinaryHeap<Reverse<Deadline>>>,
+    deadlines: Mutex<BTreeMap<(Instant, u64), Waker>>,
     earlier: Condvar,
-}
-
-/// A waker to wake at `at`; ordered by `at` alone.
-struct Deadline {
-    at: Instant,
-    waker: Waker,
-}
-
-impl PartialEq for Deadline {
-    fn eq(&self, other: &Deadline) -> bool {
-        self.at == other.at
-    }
-}
-
-impl Eq for Deadline {}
-
-impl PartialOrd for Deadline {
-    fn partial_cmp(&self, other: &Deadline) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Deadline {
-    fn cmp(&self, other: &Deadline) -> Ordering {
-        self.at.cmp(&other.at)
-    }
 }
 
 static TIMER: OnceLock<&'static Timer> = OnceLock::new();
 
-/// Wakes `waker` once `at` has passed (at once if it has).
-pub(crate) fn wake_at(at: Instant, waker: Waker) {
+/// A deadline kept by [`wake_at`]; dropped, it is forgotten.
+#[must_use = "a deadline is forgotten once dropped"]
+pub(crate) struct Deadline {
+    key: (Instant, u64),
+}
+
+/// Wakes `waker` once `at` has passed (at once if it has), unless the returned
+/// [`Deadline`] is dropped first.
+pub(crate) fn wake_at(at: Instant, waker: Waker) -> Deadline {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let key = (at, NEXT.fetch_add(1, Ordering::Relaxed));
     let timer = *TIMER.get_or_init(start);
     let mut deadlines = lock(&timer.deadlines);
-    let earliest = deadlines.peek().map_or(true, |first| at < first.0.at);
-    deadlines.push(Reverse(Deadline { at, waker }));
+    let earliest = deadlines
+        .first_key_value()
+        .map_or(true, |(first, _)| key < *first);
+    deadlines.insert(key, waker);
     drop(deadlines);
     if earliest {
         timer.earlier.notify_one();
     }
+    Deadline { key }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        // The thread, if it waits for this one, wakes at it and finds it gone.
+        if let Some(timer) = TIMER.get() {
+            lock(&timer.deadlines).remove(&self.key);
+        }
+    }
 }
 
 /// The timer and its thread, for the rest of the process. Should the thread not
-/// start, deadlines are kept but never passed: a wait then lasts until what it
-/// waits for happens, and the failure is said on one line.
+/// start, deadlines are kept but never pass: a wait then lasts until what it waits
+/// for happens, and the failure is said on one line.
 fn start() -> &'static Timer {
     let timer: &'static Timer = Box::leak(Box::new(Timer {
-        deadlines: Mutex::new(BinaryHeap::new()),
+        deadlines: Mutex::new(BTreeMap::new()),
         earlier: Condvar::new(),
     }));
     let started = std::thread::Builder::new()
@@ -84,8 +79,11 @@ fn run(timer: &Timer) {
     loop {
         let now = Instant::now();
         let mut due = Vec::new();
-        while deadlines.peek().is_some_and(|first| first.0.at <= now) {
-            due.extend(deadlines.pop().map(|Reverse(deadline)| deadline.waker));
+        while deadlines
+            .first_key_value()
+            .is_some_and(|((at, _), _)| *at <= now)
+        {
+            due.extend(deadlines.pop_first().map(|(_, waker)| waker));
         }
         if !due.is_empty() {
             drop(deadlines);
@@ -93,7 +91,7 @@ fn run(timer: &Timer) {
             deadlines = lock(&timer.deadlines);
             continue;
         }
-        deadlines = match deadlines.peek().map(|first| first.0.at - now) {
+        deadlines = match deadlines.first_key_value().map(|((at, _), _)| *at - now) {
             Some(left) => timer
                 .earlier
                 .wait_timeout(deadlines, left)
@@ -123,17 +121,21 @@ mod tests {
     }
 
     #[test]
-    fn wakers_wake_in_the_order_of_their_deadlines_an_earlier_one_added_later_first() {
+    fn wakers_wake_in_the_order_of_their_deadlines_and_a_dropped_one_never() {
         let (sender, woken) = mpsc::channel();
         let waker = |name| Waker::from(Arc::new(Named(Mutex::new(sender.clone()), name)));
         let now = Instant::now();
         let late = now + Duration::from_millis(60);
-        super::wake_at(late, waker("late"));
-        super::wake_at(now + Duration::from_millis(5), waker("early"));
-        super::wake_at(now, waker("due"));
+        let _late = super::wake_at(late, waker("late"));
+        let forgotten = super::wake_at(now + Duration::from_millis(30), waker("forgotten"));
+        let _early = super::wake_at(now + Duration::from_millis(5), waker("early"));
+        let _due = super::wake_at(now, waker("due"));
+        drop(forgotten);
         let order: Vec<_> = (0..3).map(|_| woken.recv().unwrap()).collect();
         assert_eq!(order, ["due", "early", "late"]);
         // Never before its deadline.
         assert!(Instant::now() >= late);
+        drop(sender);
+        assert!(woken.recv().is_err(), "a dropped deadline woke its waker");
     }
 }

@@ -396,7 +396,8 @@ async fn ended_by(group: &Arc<Group>, until: Option<Instant>) -> bool {
     use std::task::Poll;
 
     let mut ended = tasks::group_token(group).requested();
-    let mut timed: Option<std::task::Waker> = None;
+    // The waker the timer has, and its deadline, kept until this wait ends.
+    let mut timed: Option<(std::task::Waker, crate::timer::Deadline)> = None;
     std::future::poll_fn(|cx| {
         if Pin::new(&mut ended).poll(cx).is_ready() {
             return Poll::Ready(true);
@@ -407,10 +408,10 @@ async fn ended_by(group: &Arc<Group>, until: Option<Instant>) -> bool {
             }
             if !timed
                 .as_ref()
-                .is_some_and(|timed| timed.will_wake(cx.waker()))
+                .is_some_and(|(waker, _)| waker.will_wake(cx.waker()))
             {
-                crate::timer::wake_at(until, cx.waker().clone());
-                timed = Some(cx.waker().clone());
+                let deadline = crate::timer::wake_at(until, cx.waker().clone());
+                timed = Some((cx.waker().clone(), deadline));
             }
         }
         Poll::Pending
