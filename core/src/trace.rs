@@ -13,9 +13,9 @@ use std::fmt::Display;
 
 use crate::points::Hook;
 
-pub(crate) use imp::{enter, failure, running};
 #[cfg(feature = "tokio")]
-pub(crate) use imp::{in_current_span, in_span};
+pub(crate) use imp::in_span;
+pub(crate) use imp::{enter, failure, running};
 
 /// The spans cement opens: `cement.setup`, `cement.run`, `cement.close`.
 #[derive(Clone, Copy, Debug)]
@@ -91,14 +91,6 @@ mod imp {
         future.instrument(span)
     }
 
-    /// `future` inside the span this thread is in, for work handed to another
-    /// thread of the runtime.
-    #[cfg(feature = "tokio")]
-    pub(crate) fn in_current_span<F: Future>(future: F) -> tracing::instrument::Instrumented<F> {
-        let span = guarded(Span::current).unwrap_or_else(Span::none);
-        future.instrument(span)
-    }
-
     /// A hook (at `point`) or deferred cleanup (`None`) named `name` starts. Its
     /// fields are computed only when a subscriber wants the event.
     pub(crate) fn running(point: Option<Hook>, name: &dyn Display) {
@@ -166,13 +158,6 @@ mod imp {
     #[cfg(feature = "tokio")]
     #[inline(always)]
     pub(crate) fn in_span<F: Future>(_kind: super::Span, _label: &str, future: F) -> F {
-        future
-    }
-
-    /// `future` itself: no span without the feature.
-    #[cfg(feature = "tokio")]
-    #[inline(always)]
-    pub(crate) fn in_current_span<F: Future>(future: F) -> F {
         future
     }
 

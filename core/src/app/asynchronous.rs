@@ -161,20 +161,13 @@ impl App {
         }
     }
 
-    /// Close's first step from async code: a task of the caller's runtime asks the
-    /// tasks to stop and awaits them, while the runtime drives them (a
-    /// current-thread one too). On a worker thread, the tasks it wakes go on that
-    /// worker's own queue, where waking them from the caller's thread (`block_on`'s)
-    /// would take the runtime's shared queue, task by task. Outside a tokio runtime,
-    /// the sync step.
+    /// Close's first step from async code: the tasks being stopped are awaited on
+    /// the caller's runtime, which drives them (a current-thread one too). Outside
+    /// a tokio runtime, the sync step.
     async fn stop_tasks_off_runtime(&self, tasks: &Option<Arc<dyn Supervised>>) {
-        match (tasks, tokio::runtime::Handle::try_current()) {
-            (Some(tasks), Ok(runtime)) => {
-                let app = App::view(Arc::clone(&self.inner));
-                let tasks = Arc::clone(tasks);
-                let stopping = async move { tasks.stop_async(&app).await };
-                // An error is a panic in it, cement's own bug: close goes on.
-                let _ = runtime.spawn(trace::in_current_span(stopping)).await;
+        match tasks {
+            Some(tasks) if tokio::runtime::Handle::try_current().is_ok() => {
+                tasks.stop_async(self).await;
                 self.lifecycle().tasks_stopped();
             }
             _ => self.stop_tasks(tasks.as_deref()),
