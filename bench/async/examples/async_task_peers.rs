@@ -6,6 +6,9 @@
 //! `tasks_async_{side}_{N} NS`, the best round in ns per task, and
 //! `tasks_async_median_{side}_{N} NS`, the median round.
 //!
+//! `async_task_peers --alone SIDE N` runs one side by itself instead (see
+//! [`alone`]).
+//!
 //! An example rather than a binary so that it may use the peers, which are
 //! dev-dependencies of this package only: `cargo run --release -p cement-bench-async
 //! --example async_task_peers -- 1000 10000`.
@@ -29,8 +32,12 @@ const SIDES: [(&str, Workload); 4] = [
 ];
 
 fn main() {
-    let mut sizes: Vec<usize> = std::env::args()
-        .skip(1)
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--alone") {
+        return alone(&args[1..]);
+    }
+    let mut sizes: Vec<usize> = args
+        .drain(..)
         .map(|n| n.parse().expect("N, a number"))
         .collect();
     if sizes.is_empty() {
@@ -66,4 +73,28 @@ fn main() {
             println!("tasks_async_median_{name}_{n} {median:.1}");
         }
     }
+}
+
+/// `--alone SIDE N`: one side only, in a process of its own, two million tasks in
+/// rounds of N; prints `tasks_async_alone_{side}_{N} NS`, the mean wall time per
+/// task. A cross-check of the rows above: in turns, the sides share a process, its
+/// runtime and its allocator, and what one leaves behind can speed up or slow down
+/// the next.
+fn alone(args: &[String]) {
+    let [side, n] = args else {
+        panic!("--alone SIDE N");
+    };
+    let n: usize = n.parse().expect("N, a number");
+    let (name, workload) = SIDES
+        .iter()
+        .find(|(name, _)| name == side)
+        .expect("a side: cement, tracker, tracker_child or tgs");
+    let runtime = tasks::runtime();
+    let rounds = 2_000_000 / n;
+    let start = Instant::now();
+    for _ in 0..rounds {
+        runtime.block_on(workload(n));
+    }
+    let per_task = start.elapsed().as_nanos() as f64 / (rounds * n) as f64;
+    println!("tasks_async_alone_{name}_{n} {per_task:.1}");
 }
