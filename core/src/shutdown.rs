@@ -180,19 +180,21 @@ impl Requests {
         if self.requested.swap(true, Ordering::SeqCst) || !self.watched.load(Ordering::SeqCst) {
             return;
         }
-        let (wakers, blocked) = {
+        let (first, more, blocked) = {
             // A blocking waiter counts itself and checks the flag under this lock,
             // so either it sees the request or it is counted here and woken below.
             let mut waiters = lock(&self.waiters);
-            let wakers = (waiters.first.take(), std::mem::take(&mut waiters.more));
-            (wakers, waiters.blocked)
+            let more = std::mem::take(&mut waiters.more);
+            (waiters.first.take(), more, waiters.blocked)
         };
         // After the lock is released, so the woken threads do not block on it.
         if blocked > 0 {
             self.woken.notify_all();
         }
-        let (first, more) = wakers;
-        for (_, waker) in first.into_iter().chain(more) {
+        if let Some((_, waker)) = first {
+            waker.wake();
+        }
+        for (_, waker) in more {
             waker.wake();
         }
     }
