@@ -110,7 +110,7 @@ impl App {
 
     /// The close driver: the lifecycle says whether this call runs the sequence,
     /// resumes it or returns the code; then each step, once. `close_async` is the
-    /// same loop with its hooks awaited and its tasks waited for off the runtime.
+    /// same loop with its hooks awaited and its tasks awaited on the runtime.
     fn close_from(&self, at_exit: bool) -> i32 {
         let _span = trace::enter(trace::Span::Close, self.label());
         if let Some(code) = self.start_close(at_exit) {

@@ -124,7 +124,7 @@ impl App {
     /// ascending weight, each group asked together and waited for, each task within
     /// its grace from the request. Stragglers are aborted (async tasks) or left
     /// running (threads), named on one line, recorded, and the code becomes 1 unless
-    /// non-zero. It blocks; an async close runs it off its runtime's threads.
+    /// non-zero. It blocks; an async close awaits the same groups instead.
     pub(super) fn stop_tasks(&self, tasks: Option<&dyn Supervised>) {
         if let Some(tasks) = tasks {
             tasks.stop(self);
