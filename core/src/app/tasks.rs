@@ -216,8 +216,8 @@ pub(super) struct Tasks {
 }
 
 /// The tasks of one weight: counted while they run, and held weakly, so that a
-/// task's memory goes with its last handle (a finished one's reference is dropped
-/// when the list would grow).
+/// task's memory goes with its last handle (the references to tasks gone are
+/// dropped when the list is full and fewer than half of it run).
 struct TaskGroup {
     weight: i32,
     count: Arc<Group>,
@@ -292,7 +292,6 @@ impl Tasks {
     /// The groups to stop, lightest first; "stopping tasks" is told to a service
     /// manager if any has a task running.
     fn running_groups(&self) -> &[TaskGroup] {
-        // A group counts one more until it is asked.
         if self
             .groups
             .iter()
