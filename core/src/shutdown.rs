@@ -10,7 +10,7 @@ use std::fmt;
 use std::future::Future;
 use std::ops::Deref;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -60,14 +60,20 @@ impl<T: ?Sized> Deref for Shared<T> {
 /// task's stop request, a task's end.
 pub(crate) struct Requests {
     requested: AtomicBool,
-    /// Whether a waiter ever counted itself in `waiters`: set under its lock before
-    /// the waiter checks `requested` there, so that a request finding it unset has
-    /// no one to wake and takes no lock (`SeqCst` on both sides).
-    watched: AtomicBool,
+    /// Which waiters ever counted themselves in `waiters` ([`WAKERS`], [`BLOCKED`]):
+    /// set under its lock before the waiter checks `requested` there, so that a
+    /// request finding none has no one to wake and takes no lock, and a task's end
+    /// takes none unless a thread ever joined it (`SeqCst` on both sides).
+    watched: AtomicU8,
     waiters: Mutex<Waiters>,
     /// Blocking waiters ([`ShutdownToken::wait`]) wait on it with `waiters`' lock.
     woken: Condvar,
 }
+
+/// A [`Requests::watched`] bit: a [`ShutdownRequested`] future kept its waker.
+const WAKERS: u8 = 1;
+/// A [`Requests::watched`] bit: a thread blocked in [`Requests::wait_until`].
+const BLOCKED: u8 = 2;
 
 /// Wakers of pending [`ShutdownRequested`] futures, by key.
 #[derive(Default)]
@@ -169,7 +175,7 @@ impl Requests {
     pub(crate) fn new() -> Requests {
         Requests {
             requested: AtomicBool::new(false),
-            watched: AtomicBool::new(false),
+            watched: AtomicU8::new(0),
             waiters: Mutex::default(),
             woken: Condvar::new(),
         }
@@ -177,7 +183,14 @@ impl Requests {
 
     /// Makes the request and wakes its waiters. Idempotent.
     pub(crate) fn request(&self) {
-        if self.requested.swap(true, Ordering::SeqCst) || !self.watched.load(Ordering::SeqCst) {
+        self.request_then(Waker::wake);
+    }
+
+    /// Makes the request and wakes its blocked threads, and hands its futures'
+    /// wakers to `wake`: to wake them at once, or in a batch with other requests'
+    /// (whose wakes then follow each other closely, as a runtime likes them).
+    pub(crate) fn request_then(&self, mut wake: impl FnMut(Waker)) {
+        if self.requested.swap(true, Ordering::SeqCst) || self.watched.load(Ordering::SeqCst) == 0 {
             return;
         }
         let (first, more, blocked) = {
@@ -192,10 +205,10 @@ impl Requests {
             self.woken.notify_all();
         }
         if let Some((_, waker)) = first {
-            waker.wake();
+            wake(waker);
         }
         for (_, waker) in more {
-            waker.wake();
+            wake(waker);
         }
     }
 
@@ -208,8 +221,8 @@ impl Requests {
     /// it checks `requested` there. Its own `SeqCst` store each time, even if set
     /// already: the pairing with `request` needs this waiter's store before its
     /// check.
-    fn watch(&self) {
-        self.watched.store(true, Ordering::SeqCst);
+    fn watch(&self, waiter: u8) {
+        self.watched.fetch_or(waiter, Ordering::SeqCst);
     }
 
     /// Blocks until the request (`true`) or until `timeout` passes (`false`).
@@ -229,7 +242,7 @@ impl Requests {
             return true;
         }
         let mut waiters = lock(&self.waiters);
-        self.watch();
+        self.watch(BLOCKED);
         waiters.blocked += 1;
         let not_yet = |_: &mut Waiters| !happened();
         let mut waiters = match timeout {
@@ -247,7 +260,7 @@ impl Requests {
     /// Wakes the threads blocked in [`wait_until`](Requests::wait_until), if any,
     /// to check their event again.
     pub(crate) fn wake_blocked(&self) {
-        if self.watched.load(Ordering::SeqCst) {
+        if self.watched.load(Ordering::SeqCst) & BLOCKED != 0 {
             let blocked = lock(&self.waiters).blocked;
             if blocked > 0 {
                 self.woken.notify_all();
@@ -373,7 +386,7 @@ impl Future for ShutdownRequested {
         }
         let requests = &this.shared.requests;
         let mut waiters = lock(&requests.waiters);
-        requests.watch();
+        requests.watch(WAKERS);
         // Checked again under the lock: `request` takes the wakers under it.
         if requests.is_requested() {
             this.key = None;

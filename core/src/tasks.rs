@@ -75,9 +75,11 @@ pub(crate) struct Task {
     /// The App's tasks of its weight, which count it while it runs; none for a
     /// task refused at its start.
     group: Option<Arc<Group>>,
-    /// Aborts an async task (its future is dropped on the runtime).
+    /// Aborts an async task (its future is dropped on the runtime). The join
+    /// handle itself rather than an abort handle made from it: kept, it is dropped
+    /// where the task ends, not by the spawning thread as the task starts.
     #[cfg(feature = "tokio")]
-    pub(crate) abort: std::sync::OnceLock<tokio::task::AbortHandle>,
+    pub(crate) abort: std::sync::OnceLock<tokio::task::JoinHandle<()>>,
 }
 
 impl Task {

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Weak};
+use std::task::Waker;
 use std::time::{Duration, Instant};
 
 use super::{App, Inner};
@@ -303,6 +304,9 @@ impl Tasks {
     }
 }
 
+/// How many of a group's tasks close asks before it wakes them.
+const WAKE_BATCH: usize = 64;
+
 /// One group being stopped: its running tasks asked together, each waited for
 /// within its grace from the asking. An async task that overruns it is aborted and
 /// given [`ABORT_WAIT`] more for its future to be dropped (its destructors to run);
@@ -324,12 +328,20 @@ impl<'a> GroupStop<'a> {
             next: None,
             aborted: Vec::new(),
         };
+        // Woken in batches: a runtime's idle workers then find the tasks woken one
+        // after another and stay awake, rather than each going back to sleep between
+        // two requests and being woken again (a system call each time).
+        let mut wakers = Vec::new();
         for task in group.tasks.iter().filter_map(Weak::upgrade) {
             if task.is_running() {
-                task.requests.request();
+                task.requests.request_then(|waker| wakers.push(waker));
                 stop.next = earlier(stop.next, stop.deadline(&task, false));
+                if wakers.len() >= WAKE_BATCH {
+                    wakers.drain(..).for_each(Waker::wake);
+                }
             }
         }
+        wakers.into_iter().for_each(Waker::wake);
         tasks::group_member_finished(&group.count);
         stop
     }
@@ -604,15 +616,6 @@ impl TaskBuilder<'_> {
         R: TaskOutput,
     {
         let app = self.app;
-        let current;
-        let runtime = match app.runtime().handle() {
-            Some(handle) => handle,
-            None => {
-                current = tokio::runtime::Handle::try_current()
-                    .expect("App::spawn needs a tokio runtime: the App's, or a current one");
-                &current
-            }
-        };
         let (task, registered) = app.register_task(Kind::Async, self);
         let handle = TaskHandle {
             task: Arc::clone(&task),
@@ -621,16 +624,22 @@ impl TaskBuilder<'_> {
             return handle;
         }
         let future = f(tasks::token(&task));
-        let runs = Arc::clone(&task);
-        let join = runtime.spawn(trace::in_span(trace::Span::Task, &task.name, async move {
-            // Aborted, the future is dropped here: the task has finished then too.
-            let runs = FinishedWhenDropped(runs);
+        // Made out here, so that a future dropped unpolled (aborted before it ran)
+        // marks the task finished too.
+        let runs = FinishedWhenDropped(task);
+        let supervised = trace::in_span(trace::Span::Task, &handle.task.name, async move {
+            let runs = runs;
             let outcome = crate::runtime::catch_unwind(std::pin::pin!(future))
                 .await
                 .map_err(|payload| Failure::Panicked(report::panic_message(&*payload)));
             report_outcome(&runs.0, outcome.map(TaskOutput::failure_message));
-        }));
-        let _ = task.abort.set(join.abort_handle());
+        });
+        let join = match app.runtime().handle() {
+            Some(runtime) => runtime.spawn(supervised),
+            // The current one (no handle cloned); outside of any, tokio's panic.
+            None => tokio::task::spawn(supervised),
+        };
+        let _ = handle.task.abort.set(join);
         handle
     }
 }
@@ -910,5 +919,32 @@ mod tests {
         });
         assert_eq!(code, 1);
         assert!(*dropped.lock().unwrap());
+    }
+
+    #[cfg(feature = "tokio")]
+    #[test]
+    fn a_task_aborted_before_it_ever_ran_has_finished() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let app = App::new("unpolled");
+            // A grace of zero: close aborts it before this runtime's only thread,
+            // busy closing, ever polls it.
+            let never_ran = app
+                .task("never-ran")
+                .grace(Duration::ZERO)
+                .spawn::<_, _, ()>(|_stop| async { panic!("aborted before its first poll") });
+            assert_eq!(app.close_async().await, 1);
+            assert!(never_ran.is_finished());
+            assert!(never_ran.join(Some(Duration::ZERO)));
+            let failures = app.failures();
+            assert_eq!(failures.len(), 1, "one straggler");
+            assert!(
+                failures[0].to_string().contains("aborted"),
+                "{}",
+                failures[0]
+            );
+        });
     }
 }
