@@ -137,11 +137,19 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let _quiet = self.quiet.then(QuietPanics::enter);
-        let future = &mut self.future;
-        match panic::catch_unwind(AssertUnwindSafe(|| Pin::new(future).poll(cx))) {
-            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(payload) => Poll::Ready(Err(payload)),
-        }
+        poll_catching(Pin::new(&mut self.future), cx)
+    }
+}
+
+/// Polls `future` once, a panic in its `poll` caught (kept quiet if the caller
+/// entered [`QuietPanics`]).
+pub(crate) fn poll_catching<F: Future>(
+    future: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Poll<Result<F::Output, Box<dyn Any + Send>>> {
+    match panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
+        Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+        Ok(Poll::Pending) => Poll::Pending,
+        Err(payload) => Poll::Ready(Err(payload)),
     }
 }

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Weak};
-use std::task::Waker;
+use std::task::{Poll, Waker};
 use std::time::{Duration, Instant};
 
 use super::{App, Inner};
@@ -627,13 +627,11 @@ impl TaskBuilder<'_> {
         // Made out here, so that a future dropped unpolled (aborted before it ran)
         // marks the task finished too.
         let runs = FinishedWhenDropped(task);
-        let supervised = trace::in_span(trace::Span::Task, &handle.task.name, async move {
-            let runs = runs;
-            let outcome = crate::runtime::catch_unwind(std::pin::pin!(future))
-                .await
-                .map_err(|payload| Failure::Panicked(report::panic_message(&*payload)));
-            report_outcome(&runs.0, outcome.map(TaskOutput::failure_message));
-        });
+        let supervised = TaskFuture {
+            future,
+            runs: Some(runs),
+        };
+        let supervised = trace::in_span(trace::Span::Task, &handle.task.name, supervised);
         let join = match app.runtime().handle() {
             Some(runtime) => runtime.spawn(supervised),
             // The current one (no handle cloned); outside of any, tokio's panic.
@@ -641,6 +639,48 @@ impl TaskBuilder<'_> {
         };
         let _ = handle.task.abort.set(join);
         handle
+    }
+}
+
+#[cfg(feature = "tokio")]
+pin_project_lite::pin_project! {
+    /// An async task as spawned: its future, a panic in each poll caught quietly,
+    /// its end reported and marked. A struct rather than an async block, which
+    /// would hold the future twice (captured, then pinned), and so be copied at
+    /// twice its size as tokio moves it into place.
+    struct TaskFuture<F> {
+        #[pin]
+        future: F,
+        // Taken as it ends. Declared after `future`, so dropped after it: an
+        // aborted task has finished once its future's destructors ran.
+        runs: Option<FinishedWhenDropped>,
+    }
+}
+
+#[cfg(feature = "tokio")]
+impl<F> std::future::Future for TaskFuture<F>
+where
+    F: std::future::Future,
+    F::Output: TaskOutput,
+{
+    type Output = ();
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<()> {
+        let this = self.project();
+        let outcome = {
+            let _quiet = report::QuietPanics::enter();
+            match crate::runtime::poll_catching(this.future, cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(outcome) => outcome,
+            }
+        };
+        if let Some(runs) = this.runs.take() {
+            let outcome = outcome
+                .map(TaskOutput::failure_message)
+                .map_err(|payload| Failure::Panicked(report::panic_message(&*payload)));
+            report_outcome(&runs.0, outcome);
+        }
+        Poll::Ready(())
     }
 }
 
