@@ -83,16 +83,13 @@ pub(crate) struct Task {
 }
 
 impl Task {
-    /// A task counted in `group` (the caller registers it there).
+    /// A task of `group` (the caller registers it there, and counts it).
     pub(crate) fn new(
         name: Cow<'static, str>,
         kind: Kind,
         supervision: Supervision,
         group: Option<Arc<Group>>,
     ) -> Arc<SharedTask> {
-        if let Some(group) = &group {
-            group.count.fetch_add(1, Ordering::Relaxed);
-        }
         Shared::new(Task {
             name,
             kind,
@@ -180,14 +177,20 @@ impl SharedTask {
     }
 }
 
-/// An App's running tasks of one weight, counted, plus one until close asks them
-/// to stop; the last to be counted off then ends the group (its `requests`): one
-/// event for close to wait for per group, rather than one per task.
+/// An App's tasks of one weight, counted off as each finishes (or close gives up
+/// on it). Once close has asked them to stop and said how many there are, the last
+/// to be counted off ends the group (its `requests`): one event for close to wait
+/// for per group, rather than one per task. The App counts the tasks it starts
+/// under its lock, so that starting one writes nothing here, where the tasks
+/// ending on other threads write.
 pub(crate) type Group = Shared<Members>;
 
 /// What a [`Group`] holds beside its end.
 pub(crate) struct Members {
-    count: AtomicUsize,
+    /// How many of its tasks were counted off.
+    ended: AtomicUsize,
+    /// How many tasks it had when close asked them; `usize::MAX` until then.
+    asked: AtomicUsize,
     /// Where its tasks' failures go, held weakly.
     app: Weak<dyn Supervisor>,
 }
@@ -197,23 +200,29 @@ pub(crate) trait Supervisor: Send + Sync {
     fn task_failed(self: Arc<Self>, task: &Task, failure: Failure);
 }
 
-/// A group of `app`'s, counting only the asking still to come.
+/// A group of `app`'s, not yet asked.
 pub(crate) fn new_group(app: Weak<dyn Supervisor>) -> Arc<Group> {
     Shared::new(Members {
-        count: AtomicUsize::new(1),
+        ended: AtomicUsize::new(0),
+        asked: AtomicUsize::new(usize::MAX),
         app,
     })
 }
 
-/// Whether `group` has a task running.
-pub(crate) fn group_has_running(group: &Group) -> bool {
-    group_running(group) > 0
+/// How many of the `started` tasks of `group` run.
+pub(crate) fn group_running(group: &Group, started: usize) -> usize {
+    started.saturating_sub(group.ended.load(Ordering::Acquire))
 }
 
-/// How many of `group`'s tasks run (before close asks them: it counts one more
-/// until then).
-pub(crate) fn group_running(group: &Group) -> usize {
-    group.count.load(Ordering::Acquire).saturating_sub(1)
+/// Close asks `group`, whose tasks number `started`: it ends with the last of them
+/// to be counted off, or now if none runs.
+pub(crate) fn group_asked(group: &Group, started: usize) {
+    // `SeqCst` here and in `group_member_finished`: either the last task counted
+    // off sees how many there are, or this sees it counted off (or both).
+    group.asked.store(started, Ordering::SeqCst);
+    if group.ended.load(Ordering::SeqCst) == started {
+        group.requests.request();
+    }
 }
 
 /// A token of `group`'s end, to await it.
@@ -222,9 +231,10 @@ pub(crate) fn group_token(group: &Arc<Group>) -> ShutdownToken {
     ShutdownToken::of(Arc::clone(group) as _)
 }
 
-/// Counts one task (or the asking) off `group`; the last ends it.
+/// Counts one task off `group`; once asked, the last ends it.
 pub(crate) fn group_member_finished(group: &Group) {
-    if group.count.fetch_sub(1, Ordering::AcqRel) == 1 {
+    let ended = group.ended.fetch_add(1, Ordering::SeqCst) + 1;
+    if ended == group.asked.load(Ordering::SeqCst) {
         group.requests.request();
     }
 }
@@ -387,7 +397,7 @@ mod tests {
     use std::sync::{Arc, Weak};
     use std::time::Duration;
 
-    use super::{group_has_running, group_member_finished, new_group, Kind, Supervision, Task};
+    use super::{group_asked, group_running, new_group, Kind, Supervision, Task};
     use crate::report::Failure;
 
     struct NoApp;
@@ -417,8 +427,9 @@ mod tests {
         };
         let (done, stuck, early) = (task("done"), task("stuck"), task("early"));
         early.finished();
-        assert!(group_has_running(&group));
-        group_member_finished(&group); // close asks
+        assert_eq!(group_running(&group, 3), 2);
+        assert!(!group.requests.is_requested());
+        group_asked(&group, 3);
         assert!(!group.requests.is_requested());
         done.finished();
         done.finished(); // counted off once

@@ -222,6 +222,8 @@ pub(super) struct Tasks {
 struct TaskGroup {
     weight: i32,
     count: Arc<Group>,
+    /// How many tasks it ever had (counted here, under the App's lock).
+    started: usize,
     tasks: Vec<Weak<SharedTask>>,
 }
 
@@ -253,6 +255,13 @@ impl Supervised for Tasks {
     }
 }
 
+impl TaskGroup {
+    /// How many of its tasks run.
+    fn running(&self) -> usize {
+        tasks::group_running(&self.count, self.started)
+    }
+}
+
 impl Tasks {
     /// A new task, counted in its weight's group.
     fn add(
@@ -272,6 +281,7 @@ impl Tasks {
                 let group = TaskGroup {
                     weight,
                     count: tasks::new_group(Arc::downgrade(app) as _),
+                    started: 0,
                     tasks: Vec::new(),
                 };
                 self.groups.insert(at, group);
@@ -280,8 +290,9 @@ impl Tasks {
         };
         let group = &mut self.groups[at];
         let task = Task::new(name, kind, supervision, Some(Arc::clone(&group.count)));
+        group.started += 1;
         let listed = group.tasks.len();
-        if listed == group.tasks.capacity() && tasks::group_running(&group.count) < listed / 2 {
+        if listed == group.tasks.capacity() && group.running() < listed / 2 {
             // Before it grows, if most have finished: the tasks gone since (a scan
             // per doubling at most, so amortized O(1); none while all run).
             group.tasks.retain(|task| task.strong_count() > 0);
@@ -293,11 +304,7 @@ impl Tasks {
     /// The groups to stop, lightest first; "stopping tasks" is told to a service
     /// manager if any has a task running.
     fn running_groups(&self) -> &[TaskGroup] {
-        if self
-            .groups
-            .iter()
-            .any(|group| tasks::group_has_running(&group.count))
-        {
+        if self.groups.iter().any(|group| group.running() > 0) {
             notify::status(&"stopping tasks");
         }
         &self.groups
@@ -342,7 +349,7 @@ impl<'a> GroupStop<'a> {
             }
         }
         wakers.into_iter().for_each(Waker::wake);
-        tasks::group_member_finished(&group.count);
+        tasks::group_asked(&group.count, group.started);
         stop
     }
 
