@@ -183,13 +183,6 @@ impl Requests {
 
     /// Makes the request and wakes its waiters. Idempotent.
     pub(crate) fn request(&self) {
-        self.request_then(Waker::wake);
-    }
-
-    /// Makes the request and wakes its blocked threads, and hands its futures'
-    /// wakers to `wake`: to wake them at once, or in a batch with other requests'
-    /// (whose wakes then follow each other closely, as a runtime likes them).
-    pub(crate) fn request_then(&self, mut wake: impl FnMut(Waker)) {
         if self.requested.swap(true, Ordering::SeqCst) || self.watched.load(Ordering::SeqCst) == 0 {
             return;
         }
@@ -205,10 +198,10 @@ impl Requests {
             self.woken.notify_all();
         }
         if let Some((_, waker)) = first {
-            wake(waker);
+            waker.wake();
         }
         for (_, waker) in more {
-            wake(waker);
+            waker.wake();
         }
     }
 

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Weak};
-use std::task::{Poll, Waker};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use super::{App, Inner};
@@ -363,9 +363,6 @@ impl Tasks {
     }
 }
 
-/// How many of a group's tasks close asks before it wakes them.
-const WAKE_BATCH: usize = 64;
-
 /// One group being stopped: its running tasks asked together, each waited for
 /// within its grace from the asking. An async task that overruns it is aborted and
 /// given [`ABORT_WAIT`] more for its future to be dropped (its destructors to run);
@@ -387,20 +384,12 @@ impl<'a> GroupStop<'a> {
             next: None,
             aborted: Vec::new(),
         };
-        // Woken in batches: a runtime's idle workers then find the tasks woken one
-        // after another and stay awake, rather than each going back to sleep between
-        // two requests and being woken again (a system call each time).
-        let mut wakers = Vec::new();
         for task in group.tasks.iter().filter_map(Weak::upgrade) {
             if task.is_running() {
-                task.requests.request_then(|waker| wakers.push(waker));
+                task.requests.request();
                 stop.next = earlier(stop.next, stop.deadline(&task, false));
-                if wakers.len() >= WAKE_BATCH {
-                    wakers.drain(..).for_each(Waker::wake);
-                }
             }
         }
-        wakers.into_iter().for_each(Waker::wake);
         tasks::group_asked(&group.count, group.started);
         stop
     }
