@@ -29,7 +29,8 @@
 #      thread_task_peers.rs), and N tasks from `app.spawn` stopped by `close_async`
 #      against tokio-util's `TaskTracker` + `CancellationToken` and
 #      tokio-graceful-shutdown's subsystems (bench/async/examples/async_task_peers.rs),
-#      each set in turns in one process.
+#      each set in turns in one process; then, for reference, cement and the two
+#      TaskTracker sides each alone on a current-thread runtime (each side's own work).
 #
 # Then one table: every SPEC §6 figure, cement's value, its peer's, the ratio, the
 # target and whether this run met it, and the Python peers beside; then the reference
@@ -103,6 +104,13 @@ if [ -n "$tasks_n" ]; then
   cargo build -q --release -p cement-bench-async --example async_task_peers
   # shellcheck disable=SC2086
   target/release/examples/async_task_peers $tasks_n >> "$work/rust.txt"
+  # Each side's own work per task, alone on a current-thread runtime (steadier).
+  for n in $tasks_n; do
+    for side in cement tracker tracker_child; do
+      target/release/examples/async_task_peers --alone "$side" "$n" --current-thread \
+        >> "$work/rust.txt"
+    done
+  done
 fi
 
 python3 - "$work" <<'PY'
@@ -173,6 +181,14 @@ for n in sorted(int(key.rsplit("_", 1)[1]) for key in figures
             "TaskTracker + CancellationToken", "ratio", None, "ns", 1, []),
         Row(f"async tasks, against a child token per task, N = {shown}",
             f"rust:tasks_async_cement_{n}", f"rust:tasks_async_tracker_child_{n}",
+            "TaskTracker + a child CancellationToken each", "ratio", None, "ns", 1, []),
+        Row(f"async tasks, current-thread runtime, alone, N = {shown}",
+            f"rust:tasks_async_current_thread_cement_{n}",
+            f"rust:tasks_async_current_thread_tracker_{n}",
+            "TaskTracker + CancellationToken", "ratio", None, "ns", 1, []),
+        Row(f"async tasks, current-thread runtime, alone, against a child token, N = {shown}",
+            f"rust:tasks_async_current_thread_cement_{n}",
+            f"rust:tasks_async_current_thread_tracker_child_{n}",
             "TaskTracker + a child CancellationToken each", "ratio", None, "ns", 1, []),
         Row(f"async tasks, against tokio-graceful-shutdown, N = {shown}",
             f"rust:tasks_async_cement_{n}", f"rust:tasks_async_tgs_{n}",

@@ -6,8 +6,8 @@
 //! `tasks_async_{side}_{N} NS`, the best round in ns per task, and
 //! `tasks_async_median_{side}_{N} NS`, the median round.
 //!
-//! `async_task_peers --alone SIDE N` runs one side by itself instead (see
-//! [`alone`]).
+//! `async_task_peers --alone SIDE N [--current-thread]` runs one side by itself
+//! instead (see [`alone`]).
 //!
 //! An example rather than a binary so that it may use the peers, which are
 //! dev-dependencies of this package only: `cargo run --release -p cement-bench-async
@@ -75,26 +75,57 @@ fn main() {
     }
 }
 
-/// `--alone SIDE N`: one side only, in a process of its own, two million tasks in
-/// rounds of N; prints `tasks_async_alone_{side}_{N} NS`, the mean wall time per
-/// task. A cross-check of the rows above: in turns, the sides share a process, its
-/// runtime and its allocator, and what one leaves behind can speed up or slow down
-/// the next.
+/// `--alone SIDE N [--current-thread]`: one side only, in a process of its own, two
+/// million tasks in rounds of N; prints `tasks_async_alone_{side}_{N} NS`, the mean
+/// wall time per task, and on Linux `tasks_async_alone_main_cpu_{side}_{N} NS`, the
+/// spawning thread's time on a CPU per task. A cross-check of the rows above: in
+/// turns, the sides share a process, its runtime and its allocator, and what one
+/// leaves behind can speed up or slow down the next.
+///
+/// With `--current-thread`, on a current-thread runtime, printed as
+/// `tasks_async_current_thread_{side}_{N} NS`: no task is polled before
+/// the stop, and nothing runs in parallel, so the figure is each side's own work
+/// per task, without the scheduling between threads that makes the multi-thread
+/// figures vary from run to run (a few percent here, against 10% and more).
 fn alone(args: &[String]) {
-    let [side, n] = args else {
-        panic!("--alone SIDE N");
+    let (side, n, current_thread) = match args {
+        [side, n] => (side, n, false),
+        [side, n, flag] if flag == "--current-thread" => (side, n, true),
+        _ => panic!("--alone SIDE N [--current-thread]"),
     };
     let n: usize = n.parse().expect("N, a number");
     let (name, workload) = SIDES
         .iter()
         .find(|(name, _)| name == side)
         .expect("a side: cement, tracker, tracker_child or tgs");
-    let runtime = tasks::runtime();
+    let runtime = match current_thread {
+        true => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime"),
+        false => tasks::runtime(),
+    };
     let rounds = 2_000_000 / n;
     let start = Instant::now();
     for _ in 0..rounds {
         runtime.block_on(workload(n));
     }
     let per_task = start.elapsed().as_nanos() as f64 / (rounds * n) as f64;
+    if current_thread {
+        println!("tasks_async_current_thread_{name}_{n} {per_task:.1}");
+        return;
+    }
     println!("tasks_async_alone_{name}_{n} {per_task:.1}");
+    if let Some(on_cpu) = thread_cpu_time() {
+        let per_task = on_cpu as f64 / (rounds * n) as f64;
+        println!("tasks_async_alone_main_cpu_{name}_{n} {per_task:.1}");
+    }
+}
+
+/// The calling thread's time on a CPU so far, in ns, where Linux tells it
+/// (`/proc/thread-self/schedstat`): in `--alone`, the spawning thread's share, as
+/// the runtime's workers mostly wait for it.
+fn thread_cpu_time() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
 }
