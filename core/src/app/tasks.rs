@@ -612,6 +612,15 @@ impl TaskBuilder<'_> {
         R: TaskOutput,
     {
         let app = self.app;
+        let current;
+        let runtime = match app.runtime().handle() {
+            Some(handle) => handle,
+            None => {
+                current = tokio::runtime::Handle::try_current()
+                    .expect("App::spawn needs a tokio runtime: the App's, or a current one");
+                &current
+            }
+        };
         let (task, registered) = app.register_task(Kind::Async, self);
         let handle = TaskHandle {
             task: Arc::clone(&task),
@@ -628,11 +637,7 @@ impl TaskBuilder<'_> {
             runs: Some(runs),
         };
         let supervised = trace::in_span(trace::Span::Task, &handle.task.name, supervised);
-        let join = match app.runtime().handle() {
-            Some(runtime) => runtime.spawn(supervised),
-            // The current one (no handle cloned); outside of any, tokio's panic.
-            None => tokio::task::spawn(supervised),
-        };
+        let join = runtime.spawn(supervised);
         let _ = handle.task.abort.set(join);
         handle
     }
