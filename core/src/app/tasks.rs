@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Weak};
+#[cfg(feature = "tokio")]
 use std::task::Poll;
 use std::time::{Duration, Instant};
 
