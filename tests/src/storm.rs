@@ -7,8 +7,9 @@
 //! cleanup and one `atexit` handler; its `signal` hook prints `signal hook <NAME>`.
 //! Its `pre_setup` hook registers the deferred cleanup and the handler (so both exist
 //! whenever setup began) and asks for the shutdown state (so the body cooperates from
-//! its first instruction). The handler ends with [`say_atexit_end`], whose wall-clock
-//! stamp tells the test whether a signal was sent after the program's last line.
+//! its first instruction). It begins with [`say_pre_setup_start`] and the handler ends
+//! with [`say_atexit_end`]: their wall-clock stamps tell the test whether a signal was
+//! sent after the program caught signals, and after its last line.
 //!
 //! The test side is for Unix (it sends signals with `kill(2)`): [`run_storm`].
 //!
@@ -35,6 +36,13 @@ pub const PHASES: [&str; 9] = [
     "post_close",
     "atexit",
 ];
+
+/// For storm fixtures: the first line of the `pre_setup` hook, `pre_setup start <ns>`,
+/// with the wall clock in nanoseconds since the Unix epoch. cement catches signals
+/// before its first hook runs, so a signal sent after this stamp is caught.
+pub fn say_pre_setup_start() {
+    say(&format!("pre_setup start {}", wall_clock_ns()));
+}
 
 /// For storm fixtures: the last line of the `atexit` handler, `atexit end <ns>`, with
 /// the wall clock in nanoseconds since the Unix epoch.
@@ -257,9 +265,19 @@ mod runner {
     fn phase_line(line: &str) -> &str {
         if line.starts_with("atexit end ") {
             "atexit end"
+        } else if line.starts_with("pre_setup start ") {
+            "pre_setup start"
         } else {
             line
         }
+    }
+
+    /// The wall-clock stamp of the line `<phase> <ns>` among `stdout`, if printed.
+    fn stamp_of(stdout: &[String], phase: &str) -> Option<u128> {
+        stdout
+            .iter()
+            .find_map(|line| line.strip_prefix(phase)?.strip_prefix(' '))
+            .and_then(|stamp| stamp.parse().ok())
     }
 
     /// A started fixture whose stdout and stderr are read by threads of their own.
@@ -373,8 +391,9 @@ mod runner {
         number: u64,
         delay: Duration,
         gap: Option<Duration>,
-        /// The wall clock just before the first signal was sent; `None` if none was.
-        first_signal_at: Option<u128>,
+        /// The wall clock just before the first signal was sent and once it was;
+        /// `None` if none was.
+        first_signal_at: Option<Sent>,
         /// `None`: it hung and was killed.
         status: Option<ExitStatus>,
         stdout: Vec<String>,
@@ -400,12 +419,16 @@ mod runner {
         let mut first_signal_at = None;
         if in_close {
             std::thread::sleep(delay);
+            let before = wall_clock_ns();
             child.send(SIGTERM);
             // Taken once `kill` has returned: the signal is pending by then, so a
             // fixture still printing after this stamp handles it before it ends.
             // (Taken before the call, the test's own scheduling delay could put the
             // stamp before the end and the signal after it.)
-            first_signal_at = Some(wall_clock_ns());
+            first_signal_at = Some(Sent {
+                before,
+                after: wall_clock_ns(),
+            });
             if let Some(gap) = gap {
                 std::thread::sleep(gap);
                 child.send(SIGINT);
@@ -425,11 +448,20 @@ mod runner {
         }
     }
 
+    /// The wall clock just before a signal was sent, and once `kill` returned.
+    #[derive(Clone, Copy, Debug)]
+    struct Sent {
+        before: u128,
+        after: u128,
+    }
+
     /// What a run shows.
     #[derive(Debug, PartialEq, Eq)]
     enum Verdict {
-        /// The first signal came before the fixture caught signals: the signal
-        /// itself ended it, before `pre_setup start`.
+        /// The first signal was sent before the fixture caught signals, as far as
+        /// the test can tell (before `pre_setup start`'s stamp), and its default
+        /// action ended the run: the process may have printed more before the kill
+        /// landed, which is not checked.
         BeforeMain,
         /// The first signal was sent after the fixture's last line.
         AfterTheEnd,
@@ -524,25 +556,30 @@ mod runner {
     }
 
     /// The checks of the lifecycle's table on one run: `code` and `killed_by` are
-    /// its status, `first_signal_at` the wall clock once the first signal was sent.
+    /// its status, `first_signal_at` when the first signal was sent.
     fn check(
         storm: Storm,
         stdout: &[String],
         stderr: &str,
         code: Option<i32>,
         killed_by: Option<i32>,
-        first_signal_at: Option<u128>,
+        first_signal_at: Option<Sent>,
     ) -> Verdict {
         let printed = Printed(stdout.iter().map(|line| phase_line(line)).collect());
-        if killed_by == Some(SIGTERM) && !printed.has("pre_setup start") {
+        // cement catches signals before its first hook prints `pre_setup start`: a
+        // signal sent after that stamp is caught. One sent before may meet the
+        // default action, whose kill can land after the fixture printed more.
+        let caught_from = stamp_of(stdout, "pre_setup start");
+        let sent_once_caught = matches!(
+            (first_signal_at, caught_from),
+            (Some(sent), Some(caught)) if sent.before > caught
+        );
+        if killed_by == Some(SIGTERM) && !sent_once_caught {
             return Verdict::BeforeMain;
         }
-        let ended_at: Option<u128> = stdout
-            .iter()
-            .find_map(|line| line.strip_prefix("atexit end "))
-            .and_then(|stamp| stamp.parse().ok());
+        let ended_at = stamp_of(stdout, "atexit end");
         if let (Some(sent), Some(ended)) = (first_signal_at, ended_at)
-            && sent > ended
+            && sent.after > ended
         {
             return Verdict::AfterTheEnd;
         }
@@ -550,7 +587,7 @@ mod runner {
         problems.extend(no_run_starts_after_a_signal(&printed));
         if let Some(signal) = killed_by {
             problems.push(format!(
-                "ended by signal {signal} although it caught signals (pre_setup start printed)"
+                "ended by signal {signal}, sent after it caught signals (pre_setup start)"
             ));
         }
         if stderr.contains("panicked") {
@@ -721,6 +758,14 @@ mod runner {
     mod tests {
         use super::*;
 
+        /// A signal sent at `at` on the wall clock, `kill` returning at once.
+        fn sent(at: u128) -> Option<Sent> {
+            Some(Sent {
+                before: at,
+                after: at,
+            })
+        }
+
         fn calm(signal_hook_after: Option<usize>) -> Vec<String> {
             let mut lines = every_line();
             if let Some(index) = signal_hook_after {
@@ -732,7 +777,7 @@ mod runner {
         #[test]
         fn a_signal_in_the_body_with_everything_in_order_holds() {
             let lines = calm(Some(6));
-            let verdict = check(Storm::OneSignal, &lines, "", Some(143), None, Some(1));
+            let verdict = check(Storm::OneSignal, &lines, "", Some(143), None, sent(1));
             assert_eq!(verdict, Verdict::Held);
         }
 
@@ -759,26 +804,51 @@ mod runner {
             let mut lines = every_line();
             let body = lines.iter().position(|l| l == "body start").unwrap();
             lines.insert(body, "signal hook SIGTERM".to_owned());
-            let verdict = check(Storm::OneSignal, &lines, "", Some(143), None, Some(1));
+            let verdict = check(Storm::OneSignal, &lines, "", Some(143), None, sent(1));
             assert_eq!(verdict, Verdict::Held);
             // Printed before `pre_run end`: the signal came before the body.
             let mut lines = every_line();
             let pre_run_end = lines.iter().position(|l| l == "pre_run end").unwrap();
             lines.insert(pre_run_end, "signal hook SIGTERM".to_owned());
-            let verdict = check(Storm::OneSignal, &lines, "", Some(143), None, Some(1));
+            let verdict = check(Storm::OneSignal, &lines, "", Some(143), None, sent(1));
             assert!(matches!(verdict, Verdict::Broke(_)), "{verdict:?}");
         }
 
         #[test]
         fn a_signal_before_catching_is_before_main_and_one_after_the_end_is_apart() {
-            let verdict = check(Storm::OneSignal, &[], "", None, Some(SIGTERM), Some(1));
+            let verdict = check(Storm::OneSignal, &[], "", None, Some(SIGTERM), sent(1));
             assert_eq!(verdict, Verdict::BeforeMain);
             let mut lines = calm(None);
             *lines.last_mut().unwrap() = "atexit end 5".to_owned();
-            let verdict = check(Storm::OneSignal, &lines, "", Some(0), None, Some(6));
+            let verdict = check(Storm::OneSignal, &lines, "", Some(0), None, sent(6));
             assert_eq!(verdict, Verdict::AfterTheEnd);
-            let verdict = check(Storm::OneSignal, &lines, "", Some(0), None, Some(4));
+            let verdict = check(Storm::OneSignal, &lines, "", Some(0), None, sent(4));
             assert!(matches!(verdict, Verdict::Broke(_)), "{verdict:?}");
+        }
+
+        #[test]
+        fn killed_by_a_signal_sent_once_it_caught_signals_breaks_and_sent_before_is_apart() {
+            // The default action of a signal sent before catching began can land after
+            // `pre_setup start` was printed: such a run is not checked.
+            let lines = vec!["pre_setup start 5".to_owned()];
+            let verdict = check(Storm::OneSignal, &lines, "", None, Some(SIGTERM), sent(4));
+            assert_eq!(verdict, Verdict::BeforeMain);
+            let verdict = check(Storm::OneSignal, &lines, "", None, Some(SIGTERM), sent(6));
+            assert!(matches!(verdict, Verdict::Broke(_)), "{verdict:?}");
+            // Sent as the line was stamped (`kill` began before it, returned after).
+            let straddling = Some(Sent {
+                before: 4,
+                after: 6,
+            });
+            let verdict = check(
+                Storm::OneSignal,
+                &lines,
+                "",
+                None,
+                Some(SIGTERM),
+                straddling,
+            );
+            assert_eq!(verdict, Verdict::BeforeMain);
         }
 
         #[test]
@@ -792,7 +862,7 @@ mod runner {
                 stderr,
                 Some(143),
                 None,
-                Some(1),
+                sent(1),
             );
             assert!(matches!(verdict, Verdict::Broke(_)), "{verdict:?}");
         }
@@ -802,9 +872,9 @@ mod runner {
             let mut lines = calm(Some(6));
             lines.truncate(lines.iter().position(|l| l == "pre_close end").unwrap());
             let stderr = "cement: SIGINT while closing: exiting at once with 130\n";
-            let verdict = check(Storm::TwoSignals, &lines, stderr, Some(130), None, Some(1));
+            let verdict = check(Storm::TwoSignals, &lines, stderr, Some(130), None, sent(1));
             assert_eq!(verdict, Verdict::Held);
-            let verdict = check(Storm::TwoSignals, &lines, stderr, Some(1), None, Some(1));
+            let verdict = check(Storm::TwoSignals, &lines, stderr, Some(1), None, sent(1));
             assert!(matches!(verdict, Verdict::Broke(_)), "{verdict:?}");
         }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use cement::{App, Signal, cleanup};
 use cement_tests::say;
-use cement_tests::storm::say_atexit_end;
+use cement_tests::storm::{say_atexit_end, say_pre_setup_start};
 
 /// How long each hook, the deferred cleanup and the handler work: long enough that a
 /// signal can land inside them.
@@ -26,7 +26,7 @@ fn spell(point: &str) {
 
 #[cement::hook(pre_setup)]
 fn pre_setup(app: &App) {
-    say("pre_setup start");
+    say_pre_setup_start();
     app.defer(|| spell("deferred"));
     cement::atexit::register(|| {
         say("atexit start");
