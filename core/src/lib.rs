@@ -63,7 +63,7 @@ pub use hooks::HookFuture;
 pub use points::Hook;
 pub use shutdown::{ShutdownRequested, ShutdownToken};
 pub use signal::Signal;
-pub use tasks::{TaskHandle, TaskOutput};
+pub use tasks::{TaskFinished, TaskHandle, TaskOutput};
 
 /// Locks, ignoring poison: cement never runs user code under its own locks, so a
 /// poisoned lock holds consistent data. Out of line, so each lock is one call rather

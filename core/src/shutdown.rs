@@ -60,10 +60,11 @@ impl<T: ?Sized> Deref for Shared<T> {
 /// task's stop request, a task's end.
 pub(crate) struct Requests {
     requested: AtomicBool,
-    /// Which waiters ever counted themselves in `waiters` ([`WAKERS`], [`BLOCKED`]):
-    /// set under its lock before the waiter checks `requested` there, so that a
-    /// request finding none has no one to wake and takes no lock, and a task's end
-    /// takes none unless a thread ever joined it (`SeqCst` on both sides).
+    /// Which waiters ever counted themselves in `waiters` ([`WAKERS`], [`BLOCKED`],
+    /// [`ENDS`]): set under its lock before the waiter checks its event there, so
+    /// that a request finding none has no one to wake and takes no lock, and a
+    /// task's end takes none unless something ever waited for it (`SeqCst` on both
+    /// sides).
     watched: AtomicU8,
     waiters: Mutex<Waiters>,
     /// Blocking waiters ([`ShutdownToken::wait`]) wait on it with `waiters`' lock.
@@ -74,8 +75,13 @@ pub(crate) struct Requests {
 const WAKERS: u8 = 1;
 /// A [`Requests::watched`] bit: a thread blocked in [`Requests::wait_until`].
 const BLOCKED: u8 = 2;
+/// A [`Requests::watched`] bit: a future awaiting its owner's other event (a task's
+/// end) kept its waker, through [`Requests::poll_until`].
+const ENDS: u8 = 4;
 
-/// Wakers of pending [`ShutdownRequested`] futures, by key.
+/// Wakers of pending futures, by key: [`ShutdownRequested`]'s, and those of
+/// [`Requests::poll_until`] (one list: the request wakes both kinds, and so does the
+/// other event, a spurious wake for a future that awaits the request).
 #[derive(Default)]
 struct Waiters {
     next_key: u64,
@@ -250,14 +256,81 @@ impl Requests {
         happened()
     }
 
-    /// Wakes the threads blocked in [`wait_until`](Requests::wait_until), if any,
-    /// to check their event again.
+    /// Wakes the threads blocked in [`wait_until`](Requests::wait_until) and the
+    /// futures of [`poll_until`](Requests::poll_until), if any, to check their event
+    /// again. No lock unless one ever waited.
     pub(crate) fn wake_blocked(&self) {
-        if self.watched.load(Ordering::SeqCst) & BLOCKED != 0 {
-            let blocked = lock(&self.waiters).blocked;
-            if blocked > 0 {
-                self.woken.notify_all();
+        let watched = self.watched.load(Ordering::SeqCst);
+        if watched & (BLOCKED | ENDS) == 0 {
+            return;
+        }
+        let (blocked, first, more) = {
+            let mut waiters = lock(&self.waiters);
+            match watched & ENDS {
+                0 => (waiters.blocked, None, Vec::new()),
+                _ => {
+                    let more = std::mem::take(&mut waiters.more);
+                    (waiters.blocked, waiters.first.take(), more)
+                }
             }
+        };
+        if blocked > 0 {
+            self.woken.notify_all();
+        }
+        if let Some((_, waker)) = first {
+            waker.wake();
+        }
+        for (_, waker) in more {
+            waker.wake();
+        }
+    }
+
+    /// Polls for `happened`, an event of the owner's other than the request (a
+    /// task's end), set `SeqCst` and followed by
+    /// [`wake_blocked`](Requests::wake_blocked): ready once it happened, else the
+    /// waker is kept under `key` (its entry, kept across polls). A spurious wake
+    /// (the request wakes it too) only polls it again.
+    pub(crate) fn poll_until(
+        &self,
+        key: &mut Option<u64>,
+        cx: &mut Context<'_>,
+        happened: impl Fn() -> bool,
+    ) -> Poll<()> {
+        if happened() {
+            self.forget(key);
+            return Poll::Ready(());
+        }
+        let mut waiters = lock(&self.waiters);
+        self.watch(ENDS);
+        // Checked again under the lock: `wake_blocked` takes the wakers under it.
+        if happened() {
+            if let Some(key) = key.take() {
+                waiters.remove(key);
+            }
+            return Poll::Ready(());
+        }
+        match key.and_then(|key| waiters.find(key)) {
+            Some(waker) => {
+                if !waker.will_wake(cx.waker()) {
+                    *waker = cx.waker().clone();
+                }
+            }
+            None => *key = Some(waiters.add(cx.waker().clone())),
+        }
+        Poll::Pending
+    }
+
+    /// How many wakers it keeps.
+    #[cfg(test)]
+    pub(crate) fn waiters_len(&self) -> usize {
+        lock(&self.waiters).len()
+    }
+
+    /// Removes the waker kept under `key` by [`poll_until`](Requests::poll_until),
+    /// unless a wake took it.
+    pub(crate) fn forget(&self, key: &mut Option<u64>) {
+        if let Some(key) = key.take() {
+            lock(&self.waiters).remove(key);
         }
     }
 }
@@ -423,7 +496,7 @@ impl fmt::Debug for ShutdownRequested {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::future::Future;
     use std::pin::Pin;
     use std::sync::Arc;
@@ -434,7 +507,7 @@ mod tests {
     use super::{Shutdown, DEFAULT_GRACE};
 
     /// A hand-made `block_on`: polls on this thread, parks until woken.
-    fn block_on<F: Future + Unpin>(mut future: F) -> F::Output {
+    pub(crate) fn block_on<F: Future + Unpin>(mut future: F) -> F::Output {
         struct Unpark(thread::Thread);
         impl Wake for Unpark {
             fn wake(self: Arc<Self>) {
@@ -510,8 +583,9 @@ mod tests {
         }
     }
 
+    /// A waker that counts its wakes.
     #[derive(Default)]
-    struct Counted(std::sync::atomic::AtomicUsize);
+    pub(crate) struct Counted(pub(crate) std::sync::atomic::AtomicUsize);
     impl Wake for Counted {
         fn wake(self: Arc<Self>) {
             self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);

@@ -365,7 +365,8 @@ impl TaskHandle {
     }
 
     /// Blocks until the task has finished (`true`) or `timeout` passes (`false`);
-    /// `None` waits as long as it takes.
+    /// `None` waits as long as it takes. In async code, await
+    /// [`finished`](TaskHandle::finished) instead.
     ///
     /// ```
     /// # extern crate cement_core as cement;
@@ -380,6 +381,76 @@ impl TaskHandle {
     /// ```
     pub fn join(&self, timeout: Option<Duration>) -> bool {
         self.task.join(timeout)
+    }
+
+    /// A future that resolves once the task has finished, as
+    /// [`is_finished`](TaskHandle::is_finished) says: what [`join`](TaskHandle::join)
+    /// waits for, without blocking a thread. It needs no particular runtime; for a
+    /// deadline, wrap it in one (`tokio::time::timeout`).
+    ///
+    /// ```
+    /// # extern crate cement_core as cement;
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let app = cement::App::new("demo");
+    /// let worker = app.spawn_thread("worker", |stop| { stop.wait(None); });
+    /// worker.stop(); // this task alone
+    /// worker.finished().await;
+    /// assert!(worker.is_finished() && !app.is_shutdown_requested());
+    /// # app.close();
+    /// # }
+    /// ```
+    pub fn finished(&self) -> TaskFinished {
+        TaskFinished {
+            task: Arc::clone(&self.task),
+            key: None,
+        }
+    }
+}
+
+/// A future that resolves once a supervised task has finished, from
+/// [`TaskHandle::finished`]. `Send`, `Unpin` and `'static`; it needs no particular
+/// runtime.
+///
+/// ```
+/// # extern crate cement_core as cement;
+/// fn assert_future<F: std::future::Future<Output = ()> + Send + Unpin + 'static>(_: F) {}
+/// let app = cement::App::new("demo");
+/// assert_future(app.spawn_thread("t", |_stop| ()).finished());
+/// # app.close();
+/// ```
+#[must_use = "a future does nothing unless polled"]
+pub struct TaskFinished {
+    task: Arc<SharedTask>,
+    /// Its waker's entry, once it was polled and found pending.
+    key: Option<u64>,
+}
+
+impl std::future::Future for TaskFinished {
+    type Output = ();
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        let this = self.get_mut();
+        let task = &this.task;
+        task.requests
+            .poll_until(&mut this.key, cx, || task.is_finished())
+    }
+}
+
+impl Drop for TaskFinished {
+    fn drop(&mut self) {
+        self.task.requests.forget(&mut self.key);
+    }
+}
+
+impl fmt::Debug for TaskFinished {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TaskFinished")
+            .field("name", &self.task.name)
+            .field("finished", &self.task.is_finished())
+            .finish()
     }
 }
 
@@ -397,8 +468,14 @@ mod tests {
     use std::sync::{Arc, Weak};
     use std::time::Duration;
 
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::atomic::Ordering;
+    use std::task::{Context, Poll, Waker};
+
     use super::{group_asked, group_running, new_group, Kind, Supervision, Task};
     use crate::report::Failure;
+    use crate::shutdown::tests::{self as shutdown_tests, Counted};
 
     struct NoApp;
     impl super::Supervisor for NoApp {
@@ -439,6 +516,59 @@ mod tests {
         assert!(!stuck.is_finished() && !stuck.is_running());
         stuck.finished(); // late: already counted off
         assert!(stuck.is_finished() && !early.abandon());
+    }
+
+    /// Polls `future` once with `waker`.
+    fn poll_once(future: &mut super::TaskFinished, waker: &Waker) -> Poll<()> {
+        Pin::new(future).poll(&mut Context::from_waker(waker))
+    }
+
+    #[test]
+    fn a_pending_finished_future_is_woken_by_the_end_and_a_request_only_wakes_it_again() {
+        let task = Task::new("ends".into(), Kind::Thread, supervision(), None);
+        let handle = super::TaskHandle {
+            task: Arc::clone(&task),
+        };
+        let counted = Arc::new(Counted::default());
+        let waker = Waker::from(Arc::clone(&counted));
+        let wakes = || counted.0.load(Ordering::SeqCst);
+        let mut finished = handle.finished();
+        assert!(poll_once(&mut finished, &waker).is_pending());
+        handle.stop(); // a spurious wake: it waits on
+        assert_eq!(wakes(), 1);
+        assert!(poll_once(&mut finished, &waker).is_pending());
+        task.finished();
+        assert_eq!(wakes(), 2);
+        assert!(poll_once(&mut finished, &waker).is_ready());
+        assert_eq!(task.requests.waiters_len(), 0);
+        // Made after the end: ready at once.
+        shutdown_tests::block_on(handle.finished());
+    }
+
+    #[test]
+    fn the_finished_future_resolves_when_another_thread_ends_the_task() {
+        let task = Task::new("threaded".into(), Kind::Thread, supervision(), None);
+        let handle = super::TaskHandle {
+            task: Arc::clone(&task),
+        };
+        let ender = std::thread::spawn(move || task.finished());
+        shutdown_tests::block_on(handle.finished());
+        ender.join().unwrap();
+        assert!(handle.is_finished());
+    }
+
+    #[test]
+    fn a_dropped_pending_finished_future_leaves_no_waker_behind() {
+        let task = Task::new("dropped".into(), Kind::Thread, supervision(), None);
+        let handle = super::TaskHandle {
+            task: Arc::clone(&task),
+        };
+        let waker = Waker::from(Arc::new(Counted::default()));
+        let mut finished = handle.finished();
+        assert!(poll_once(&mut finished, &waker).is_pending());
+        assert_eq!(task.requests.waiters_len(), 1);
+        drop(finished);
+        assert_eq!(task.requests.waiters_len(), 0);
     }
 
     #[test]

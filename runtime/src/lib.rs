@@ -332,7 +332,8 @@
 pub use cement_core::atexit;
 pub use cement_core::{
     defer, guard, App, AppBuilder, Defer, DeferHandle, Deferred, Guard, Hook, HookFailure,
-    HookFuture, ShutdownRequested, ShutdownToken, Signal, TaskBuilder, TaskHandle, TaskOutput,
+    HookFuture, ShutdownRequested, ShutdownToken, Signal, TaskBuilder, TaskFinished, TaskHandle,
+    TaskOutput,
 };
 
 #[doc(hidden)]

@@ -1,6 +1,7 @@
-//! Supervised async tasks at process level , fixture
+//! Supervised async tasks at process level, fixture
 //! `src/bin/async_tasks.rs`: a failing task stops the program with its code, a
-//! straggler is aborted (its destructors run) before `pre_close`, SIGTERM stops the
+//! straggler is aborted (its destructors run) before `pre_close`, a task stopped
+//! through its handle is awaited while the program runs on, SIGTERM stops the
 //! tasks after the body returns, and a real service: a TCP server task and a
 //! consumer thread task, with a request in flight at SIGTERM.
 
@@ -37,6 +38,23 @@ fn a_panicking_async_task_reports_its_payload_and_sets_its_failure_code() {
         ],
         &["cement: task fetcher panicked: upstream vanished"],
         75,
+    );
+}
+
+#[test]
+fn a_task_stopped_through_its_handle_is_awaited_while_the_program_runs_on() {
+    let run = run_fixture!("async_tasks", "stop-one");
+    run.assert(
+        &[
+            "ticker stopped",
+            "worker stopped",
+            "body: ticker and worker finished, shutdown requested: false",
+            "body returns",
+            "reporter stopped",
+            "pre_close code 0",
+        ],
+        &[],
+        0,
     );
 }
 

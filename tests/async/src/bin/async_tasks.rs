@@ -8,6 +8,9 @@
 //!   holds a guard that says when its future is dropped.
 //! - `sigterm`: prints `ready` and awaits the shutdown request; two async tasks
 //!   (weights 0 and 5) run until close stops them.
+//! - `stop-one`: the body stops an async task and a thread task alone, each through
+//!   its handle, and awaits their end (`TaskHandle::finished`) while a third task
+//!   runs on until close stops it.
 //! - `service`: a TCP server on 127.0.0.1 (it prints `listening PORT`) runs as an
 //!   async task and stops gracefully on its token: it stops accepting and finishes
 //!   the request in flight. Each request's payload goes down a channel to a consumer
@@ -152,6 +155,23 @@ async fn main(app: &App) -> std::io::Result<()> {
                 .spawn(|stop| until_stopped("server", stop));
             say("ready");
             shutdown.await;
+            say("body returns");
+        }
+        "stop-one" => {
+            let ticker = app.spawn("ticker", |stop| until_stopped("ticker", stop));
+            let worker = app.spawn_thread("worker", |stop| {
+                stop.wait(None);
+                say("worker stopped");
+            });
+            app.spawn("reporter", |stop| until_stopped("reporter", stop));
+            ticker.stop();
+            ticker.finished().await;
+            worker.stop();
+            worker.finished().await;
+            say(&format!(
+                "body: ticker and worker finished, shutdown requested: {}",
+                app.is_shutdown_requested()
+            ));
             say("body returns");
         }
         "service" => {
