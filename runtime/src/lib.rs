@@ -180,8 +180,10 @@
 //! ```
 //!
 //! A task that returns `Err` or panics is reported with its message, recorded in
-//! [`App::failures`], sets the code and requests shutdown. See
-//! `examples/supervised.rs`.
+//! [`App::failures`], sets the code and requests shutdown. Each spawn returns a
+//! [`TaskHandle`], which stops that task alone and waits for its end
+//! ([`join`](TaskHandle::join) blocks, [`finished`](TaskHandle::finished) is a
+//! future). See `examples/supervised.rs`.
 //!
 //! # Failure reports
 //!
