@@ -192,12 +192,22 @@ impl Requests {
         if self.requested.swap(true, Ordering::SeqCst) || self.watched.load(Ordering::SeqCst) == 0 {
             return;
         }
-        let (first, more, blocked) = {
-            // A blocking waiter counts itself and checks the flag under this lock,
-            // so either it sees the request or it is counted here and woken below.
+        self.wake(true);
+    }
+
+    /// Wakes the blocked threads, and every kept waker if `wakers`. A waiter counts
+    /// itself or keeps its waker, and checks its event, under `waiters`' lock: so
+    /// either it sees the event or it is found here and woken.
+    fn wake(&self, wakers: bool) {
+        let (blocked, first, more) = {
             let mut waiters = lock(&self.waiters);
-            let more = std::mem::take(&mut waiters.more);
-            (waiters.first.take(), more, waiters.blocked)
+            match wakers {
+                true => {
+                    let more = std::mem::take(&mut waiters.more);
+                    (waiters.blocked, waiters.first.take(), more)
+                }
+                false => (waiters.blocked, None, Vec::new()),
+            }
         };
         // After the lock is released, so the woken threads do not block on it.
         if blocked > 0 {
@@ -261,27 +271,8 @@ impl Requests {
     /// again. No lock unless one ever waited.
     pub(crate) fn wake_blocked(&self) {
         let watched = self.watched.load(Ordering::SeqCst);
-        if watched & (BLOCKED | ENDS) == 0 {
-            return;
-        }
-        let (blocked, first, more) = {
-            let mut waiters = lock(&self.waiters);
-            match watched & ENDS {
-                0 => (waiters.blocked, None, Vec::new()),
-                _ => {
-                    let more = std::mem::take(&mut waiters.more);
-                    (waiters.blocked, waiters.first.take(), more)
-                }
-            }
-        };
-        if blocked > 0 {
-            self.woken.notify_all();
-        }
-        if let Some((_, waker)) = first {
-            waker.wake();
-        }
-        for (_, waker) in more {
-            waker.wake();
+        if watched & (BLOCKED | ENDS) != 0 {
+            self.wake(watched & ENDS != 0);
         }
     }
 
