@@ -239,7 +239,7 @@ pub(crate) fn watcher_step(phase: Phase, context: Context) -> WatcherStep {
 /// One App's lifecycle: its phase, its exit code, the signal that ends it.
 pub(crate) struct Lifecycle {
     state: Mutex<State>,
-    /// Notified on every transition.
+    /// Notified on every transition that a thread waits for ([`State::waiting`]).
     changed: Condvar,
     /// The code the process will exit with; read without the lock.
     code: AtomicI32,
@@ -264,6 +264,10 @@ struct State {
     closed_with: i32,
     /// What the service manager was told of this App, if anything; see [`tells`].
     told: Option<Told>,
+    /// Threads waiting on `changed`: a transition notifies only if there are any,
+    /// as each `notify_all` is a system call, waiter or not (eight of them in the
+    /// life of an empty program).
+    waiting: u32,
 }
 
 /// How a call to `close` goes on; see [`Lifecycle::begin_close`].
@@ -300,6 +304,7 @@ impl Lifecycle {
                 signal_path: None,
                 closed_with: 0,
                 told: None,
+                waiting: 0,
             }),
             changed: Condvar::new(),
             code: AtomicI32::new(0),
@@ -314,8 +319,38 @@ impl Lifecycle {
     /// A transition happened: whoever waits on the phase looks again.
     fn moved(&self, mut state: MutexGuard<'_, State>, phase: Phase) {
         state.phase = phase;
+        self.changed_state(state);
+    }
+
+    /// Something a waiter looks at changed under `state`: it is released, then the
+    /// waiters, if any, are woken to look again.
+    fn changed_state(&self, state: MutexGuard<'_, State>) {
+        let waiting = state.waiting > 0;
         drop(state);
-        self.changed.notify_all();
+        if waiting {
+            self.changed.notify_all();
+        }
+    }
+
+    /// Waits for a change, with `state` released meanwhile, at most `timeout`
+    /// (`None`: until one comes); counted in [`State::waiting`].
+    fn wait<'a>(
+        &self,
+        mut state: MutexGuard<'a, State>,
+        timeout: Option<Duration>,
+    ) -> MutexGuard<'a, State> {
+        state.waiting += 1;
+        let mut state = match timeout {
+            None => self.changed.wait(state),
+            Some(timeout) => self
+                .changed
+                .wait_timeout(state, timeout)
+                .map(|(state, _)| state)
+                .map_err(|poisoned| PoisonError::new(poisoned.into_inner().0)),
+        }
+        .unwrap_or_else(PoisonError::into_inner);
+        state.waiting -= 1;
+        state
     }
 
     fn context(&self, state: &State, cooperating: bool) -> Context {
@@ -429,8 +464,7 @@ impl Lifecycle {
         if state.bodies == 0 && state.phase == Phase::Body {
             self.moved(state, Phase::PostRun);
         } else {
-            drop(state);
-            self.changed.notify_all();
+            self.changed_state(state);
         }
         action
     }
@@ -463,12 +497,7 @@ impl Lifecycle {
                     return CloseStart::Run;
                 }
                 Action::ResumeClose => return CloseStart::Resume,
-                Action::WaitForClose => {
-                    state = self
-                        .changed
-                        .wait(state)
-                        .unwrap_or_else(PoisonError::into_inner);
-                }
+                Action::WaitForClose => state = self.wait(state, None),
                 Action::WaitForProcessEnd => {
                     drop(state);
                     wait_for_the_process_to_end()
@@ -515,11 +544,15 @@ impl Lifecycle {
     /// Waits until the close sequence has finished, at most `timeout`; whether it
     /// has. For the close deadline's watchdog.
     pub(crate) fn wait_closed(&self, timeout: Duration) -> bool {
-        let state = self.state();
-        let (state, _) = self
-            .changed
-            .wait_timeout_while(state, timeout, |state| state.phase != Phase::Closed)
-            .unwrap_or_else(PoisonError::into_inner);
+        let until = Instant::now().checked_add(timeout);
+        let mut state = self.state();
+        while state.phase != Phase::Closed {
+            let left = until.map(|until| until.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|left| left.is_zero()) {
+                break;
+            }
+            state = self.wait(state, left);
+        }
         state.phase == Phase::Closed
     }
 
@@ -569,11 +602,7 @@ impl Lifecycle {
                 WatcherStep::Wait => {
                     let left = until.saturating_duration_since(Instant::now());
                     if !left.is_zero() {
-                        state = self
-                            .changed
-                            .wait_timeout(state, left)
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .0;
+                        state = self.wait(state, Some(left));
                         continue;
                     }
                     match decide(state.phase, context, Event::GraceEnds) {
@@ -843,6 +872,41 @@ mod tests {
         assert_eq!(life.begin_close(false), CloseStart::Done(4));
         assert_eq!(life.begin_close(true), CloseStart::Done(4));
         assert!(life.is_closed());
+    }
+
+    #[test]
+    fn a_close_on_another_thread_and_a_watchdog_wait_for_the_sequence_and_its_end_wakes_them() {
+        let life = std::sync::Arc::new(Lifecycle::new());
+        assert_eq!(life.begin_close(false), CloseStart::Run);
+        let waiter = {
+            let life = std::sync::Arc::clone(&life);
+            std::thread::spawn(move || life.begin_close(false))
+        };
+        let watchdog = {
+            let life = std::sync::Arc::clone(&life);
+            std::thread::spawn(move || life.wait_closed(Duration::from_secs(600)))
+        };
+        // Both wait (counted), so the transitions below must wake them.
+        while life.state().waiting < 2 {
+            std::thread::yield_now();
+        }
+        life.set_code(6);
+        life.tasks_stopped();
+        assert_eq!(life.finish_close(), 6);
+        assert_eq!(waiter.join().unwrap(), CloseStart::Done(6));
+        assert!(watchdog.join().unwrap());
+        assert_eq!(life.state().waiting, 0);
+        // Closed: no wait.
+        assert!(life.wait_closed(Duration::ZERO));
+    }
+
+    #[test]
+    fn the_watchdog_gives_up_at_its_timeout() {
+        let life = Lifecycle::new();
+        assert_eq!(life.begin_close(false), CloseStart::Run);
+        assert!(!life.wait_closed(Duration::from_millis(1)));
+        assert!(!life.wait_closed(Duration::ZERO));
+        assert_eq!(life.state().waiting, 0);
     }
 
     #[test]
