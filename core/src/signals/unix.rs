@@ -89,18 +89,32 @@ pub(super) fn watch(runtime: Option<&Runtime>) -> Result<(), InstallError> {
 
 /// A pipe whose ends are closed in child processes. The read end does not block:
 /// a runtime's I/O driver waits on it, and the watcher thread `poll`s it.
+///
+/// Where `pipe2` exists, the flags are set as the pipe is made, in one system call
+/// and with no window in which another thread's `fork` + `exec` inherits the ends;
+/// the write end does not block either (the handler writes one byte, once).
 fn pipe() -> std::io::Result<(i32, i32)> {
     let mut fds = [-1; 2];
+    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+    // SAFETY: pipe2(2) writes two file descriptors into `fds`, an array we own.
+    let made = unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) };
+    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
     // SAFETY: pipe(2) writes two file descriptors into `fds`, an array we own.
-    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+    let made = unsafe { libc::pipe(fds.as_mut_ptr()) };
+    if made != 0 {
         return Err(std::io::Error::last_os_error());
     }
-    for fd in fds {
-        // SAFETY: fcntl(2) on a descriptor we just opened, setting its close-on-exec flag.
-        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+    {
+        for fd in fds {
+            // SAFETY: fcntl(2) on a descriptor we just opened, setting its
+            // close-on-exec flag.
+            unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+        }
+        // SAFETY: fcntl(2) on the read end we just opened, making its reads
+        // non-blocking.
+        unsafe { libc::fcntl(fds[0], libc::F_SETFL, libc::O_NONBLOCK) };
     }
-    // SAFETY: fcntl(2) on the read end we just opened, making its reads non-blocking.
-    unsafe { libc::fcntl(fds[0], libc::F_SETFL, libc::O_NONBLOCK) };
     Ok((fds[0], fds[1]))
 }
 
