@@ -25,7 +25,7 @@ use crate::report::{self, Failure, QuietPanics};
 pub(crate) struct AppRuntime {
     handle: OnceLock<Handle>,
     /// The handle is the multi-thread runtime `#[cement::main]` built, with its I/O
-    /// driver: a task on it can pick up the first signal, so no thread need wait for
+    /// driver: it can pick up the first signal, so no thread need wait for
     /// one beside the runtime's own (async start-up costs no thread).
     watches_signals: AtomicBool,
 }

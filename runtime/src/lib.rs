@@ -158,8 +158,8 @@
 //! and `register_async_hook` are the forms without macros.
 //!
 //! On the multi-thread runtime (the default flavor), `#[cement::main] async fn`
-//! starts no signal-watching thread of its own: a task on the runtime's I/O driver
-//! picks up the first signal and starts the thread that delivers it then. A body
+//! starts no signal-watching thread of its own: the runtime's I/O driver picks up
+//! the first signal and starts the thread that delivers it then. A body
 //! blocking `main`'s thread is still closed from there. If every worker is blocked,
 //! the signal waits for one to be free (a second signal still ends the process at
 //! once, as always). The current-thread flavor, and an App that code outside
@@ -471,7 +471,7 @@ pub struct ReadmeDoctests;
 /// awaited there, each before the next starts), then shuts the runtime down (tasks
 /// still pending are dropped) before the process ends. Every exit path above holds;
 /// the body stops gracefully by awaiting [`App::shutdown_requested`]. On the
-/// multi-thread flavor a task on the runtime picks up the first signal (see [Async
+/// multi-thread flavor the runtime's I/O driver picks up the first signal (see [Async
 /// programs](crate#async-programs-feature-tokio)).
 ///
 #[cfg_attr(feature = "tokio", doc = "```")]
