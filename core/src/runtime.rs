@@ -143,7 +143,7 @@ impl<F: Future + Unpin> Future for CatchUnwind<F> {
 
 /// Polls `future` once, a panic in its `poll` caught (kept quiet if the caller
 /// entered [`QuietPanics`]).
-pub(crate) fn poll_catching<F: Future>(
+pub(crate) fn poll_catching<F: Future + ?Sized>(
     future: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Poll<Result<F::Output, Box<dyn Any + Send>>> {

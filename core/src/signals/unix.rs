@@ -262,6 +262,8 @@ mod on_runtime {
 
     use super::{after_first_signal, spawn, WATCH_FD};
     use crate::lock;
+    use crate::report::{self, Failure};
+    use crate::runtime::poll_catching;
 
     /// Registers a copy of the pipe's read end with `handle`'s I/O driver, and waits
     /// on it with a waker of cement's own ([`Watch`]) rather than as a task: a task
@@ -336,11 +338,19 @@ mod on_runtime {
             loop {
                 let ended = {
                     let mut future = lock(&self.future);
+                    let mut cx = Context::from_waker(&waker);
+                    // A panic ends the watch, reported, rather than unwind into
+                    // whatever woke it (the runtime's I/O driver).
                     match future
                         .as_mut()
-                        .map(|running| running.as_mut().poll(&mut Context::from_waker(&waker)))
+                        .map(|running| poll_catching(running.as_mut(), &mut cx))
                     {
                         Some(Poll::Pending) => None,
+                        Some(Poll::Ready(Err(payload))) => {
+                            let failure = Failure::Panicked(report::panic_message(&*payload));
+                            report::report(&"the signal watcher", &failure);
+                            Some(future.take())
+                        }
                         _ => Some(future.take()),
                     }
                 };
@@ -453,6 +463,21 @@ mod on_runtime {
             // Ended: a wake polls nothing.
             watch.wake_by_ref();
             assert_eq!(probe.polls.load(Ordering::SeqCst), 3);
+        }
+
+        #[test]
+        fn a_panic_in_a_poll_ends_the_watch_and_does_not_reach_the_waker() {
+            let polls = Arc::new(AtomicUsize::new(0));
+            let counted = Arc::clone(&polls);
+            let watch = Arc::new(Watch::new(Box::pin(std::future::poll_fn(move |_| {
+                if counted.fetch_add(1, Ordering::SeqCst) == 0 {
+                    panic!("watcher bug");
+                }
+                Poll::<()>::Pending
+            }))));
+            watch.wake_by_ref();
+            watch.wake_by_ref(); // ended: nothing to poll
+            assert_eq!(polls.load(Ordering::SeqCst), 1);
         }
 
         #[test]
