@@ -26,6 +26,11 @@ fn main(app: &App) {
     };
     let cooperating = args.next().as_deref() == Some("cooperating");
     cement::atexit::register(|| say("atexit handler"));
+    if cooperating {
+        // Cooperating from before the event: a body that has not asked yet when it
+        // comes is closed at once (`a_body_that_never_asks_is_closed_at_once`).
+        let _ = app.is_shutdown_requested();
+    }
     #[cfg(windows)]
     std::thread::spawn(move || cement::__private::console_event(event));
     #[cfg(not(windows))]
