@@ -146,13 +146,16 @@ pub fn run_with_env(path: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
             .unwrap_or_else(|error| panic!("cannot run {path}: {error}"))
     };
     let mut output = attempt();
-    // Under Wine only: a fixture that wineserver killed after its Windows threads had
-    // all ended (see `wine::killed_by_wineserver`) runs again, twice at most.
-    for _ in 0..2 {
-        if !wine::killed_by_wineserver(&output.status) {
+    // Under Wine only: a run that failed in Wine itself is made again.
+    for _ in 0..wine::AGAIN {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !wine::failed_in_wine(wine::signal_of(&output.status), &stderr) {
             break;
         }
-        eprintln!("{path}: SIGKILL from wineserver after the program ended; running it again");
+        eprintln!(
+            "{path}: Wine failed ({}, {stderr:?}); running it again",
+            output.status
+        );
         output = attempt();
     }
     Run {
@@ -233,10 +236,8 @@ impl Running {
                 return;
             }
         }
-        panic!(
-            "the fixture ended before printing {line:?}; it printed {:?}",
-            self.seen
-        );
+        let ended = self.ended();
+        panic!("the fixture ended before printing {line:?}: {ended}");
     }
 
     /// Reads stdout until a line starting with `prefix` arrives; returns the rest of
@@ -250,10 +251,25 @@ impl Running {
                 return rest;
             }
         }
-        panic!(
-            "the fixture ended before printing a line starting with {prefix:?}; it printed {:?}",
-            self.seen
-        );
+        let ended = self.ended();
+        panic!("the fixture ended before printing a line starting with {prefix:?}: {ended}");
+    }
+
+    /// How a fixture whose stdout closed early ended, and what it printed, for the
+    /// message of a failed wait. Under Wine, a fixture that [`wine::failed_in_wine`]
+    /// unwinds with [`wine::FailedInWine`] instead, for [`wine::unless_wine_fails`].
+    fn ended(&mut self) -> String {
+        let mut stderr = String::new();
+        if let Some(mut pipe) = self.child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+        }
+        let status = self.child.wait();
+        let ended = format!("{status:?}, stdout {:?}, stderr {stderr:?}", self.seen);
+        let signal = status.as_ref().ok().and_then(wine::signal_of);
+        if wine::failed_in_wine(signal, &stderr) {
+            std::panic::panic_any(wine::FailedInWine(ended));
+        }
+        ended
     }
 
     /// Sends `signal` (`TERM`, `INT`, ...) with `kill`.
@@ -274,11 +290,7 @@ impl Running {
         let mut stderr = String::new();
         std::io::Read::read_to_string(&mut self.child.stderr.take().unwrap(), &mut stderr).unwrap();
         let status = self.child.wait().unwrap();
-        // The fixtures link this crate too, and build for Windows (`wine`).
-        #[cfg(unix)]
-        let killed_by = std::os::unix::process::ExitStatusExt::signal(&status);
-        #[cfg(not(unix))]
-        let killed_by = None;
+        let killed_by = wine::signal_of(&status);
         let run = Run {
             code: status.code(),
             stdout: self.seen,

@@ -24,10 +24,12 @@ fn under_wine() {
 
 fn after_ctrl_c(fixture: &str, args: &[&str]) -> Run {
     under_wine();
-    let mut running = Running::start(fixture, args);
-    running.wait_for("ready");
-    running.send("INT");
-    running.finish().0
+    wine::unless_wine_fails(|| {
+        let mut running = Running::start(fixture, args);
+        running.wait_for("ready");
+        running.send("INT");
+        running.finish()
+    })
 }
 
 #[test]
@@ -43,11 +45,10 @@ fn ctrl_c_runs_the_signal_hooks_close_and_atexit_then_exits_with_status_control_
             "post_close".to_owned(),
             "atexit handler".to_owned(),
         ],
-        "{}",
-        run.stderr
+        "{run:?}"
     );
     assert_eq!(run.stderr, "");
-    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+    assert_eq!(run.code, Some(CONTROL_C_EXIT), "{run:?}");
 }
 
 #[test]
@@ -62,10 +63,9 @@ fn ctrl_c_through_cement_main_closes_and_runs_atexit_handlers() {
             "post_close".to_owned(),
             "atexit handler".to_owned(),
         ],
-        "{}",
-        run.stderr
+        "{run:?}"
     );
-    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+    assert_eq!(run.code, Some(CONTROL_C_EXIT), "{run:?}");
 }
 
 #[test]
@@ -82,10 +82,9 @@ fn ctrl_c_wakes_a_cooperating_body_whose_guard_drops_before_close() {
             format!("post_close code {CODE}"),
             "atexit handler".to_owned(),
         ],
-        "{}",
-        run.stderr
+        "{run:?}"
     );
-    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+    assert_eq!(run.code, Some(CONTROL_C_EXIT), "{run:?}");
 }
 
 #[test]
@@ -118,10 +117,9 @@ fn a_body_that_never_asks_is_closed_at_once() {
             format!("post_close code {CODE}"),
             "atexit handler".to_owned(),
         ],
-        "{}",
-        run.stderr
+        "{run:?}"
     );
-    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+    assert_eq!(run.code, Some(CONTROL_C_EXIT), "{run:?}");
 }
 
 #[test]
@@ -132,18 +130,20 @@ fn the_grace_running_out_is_reported_and_close_runs_beside_the_body() {
         "cement: the body did not return within the shutdown grace of 300ms after SIGINT; \
          closing now\n"
     );
-    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+    assert_eq!(run.code, Some(CONTROL_C_EXIT), "{run:?}");
 }
 
 /// Sends Ctrl-C once the fixture is ready, and again once it printed `then`.
 fn after_two_ctrl_c(fixture: &str, args: &[&str], then: &str) -> Run {
     under_wine();
-    let mut running = Running::start(fixture, args);
-    running.wait_for("ready");
-    running.send("INT");
-    running.wait_for(then);
-    running.send("INT");
-    running.finish().0
+    wine::unless_wine_fails(|| {
+        let mut running = Running::start(fixture, args);
+        running.wait_for("ready");
+        running.send("INT");
+        running.wait_for(then);
+        running.send("INT");
+        running.finish()
+    })
 }
 
 #[test]
@@ -154,19 +154,21 @@ fn a_second_ctrl_c_while_closing_exits_at_once() {
         "closing slowly",
     );
     assert_eq!(
-        run.stderr,
-        "cement: SIGINT while shutting down: exiting at once with 0xC000013A\n"
+        run.stderr, "cement: SIGINT while shutting down: exiting at once with 0xC000013A\n",
+        "{run:?}"
     );
-    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+    assert_eq!(run.code, Some(CONTROL_C_EXIT), "{run:?}");
 }
 
 #[test]
 fn a_first_ctrl_c_during_a_close_that_main_started_lets_it_finish() {
     under_wine();
-    let mut running = Running::start(env!("CARGO_BIN_EXE_signals"), &["close-slowly"]);
-    running.wait_for("closing slowly");
-    running.send("INT");
-    let (run, _) = running.finish();
+    let run = wine::unless_wine_fails(|| {
+        let mut running = Running::start(env!("CARGO_BIN_EXE_signals"), &["close-slowly"]);
+        running.wait_for("closing slowly");
+        running.send("INT");
+        running.finish()
+    });
     assert_eq!(
         run.stdout,
         [
@@ -176,13 +178,14 @@ fn a_first_ctrl_c_during_a_close_that_main_started_lets_it_finish() {
             "post_close",
             &format!("closed with {}", 0xC000_013A_u32 as i32),
             "atexit handler"
-        ]
+        ],
+        "{run:?}"
     );
     assert_eq!(
         run.stderr,
         "cement: SIGINT while closing; finishing close (a second signal ends at once)\n"
     );
-    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+    assert_eq!(run.code, Some(CONTROL_C_EXIT), "{run:?}");
 }
 
 #[test]
@@ -193,10 +196,10 @@ fn a_second_ctrl_c_during_the_grace_exits_at_once() {
         "body ignores the request",
     );
     assert_eq!(
-        run.stderr,
-        "cement: SIGINT while shutting down: exiting at once with 0xC000013A\n"
+        run.stderr, "cement: SIGINT while shutting down: exiting at once with 0xC000013A\n",
+        "{run:?}"
     );
-    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+    assert_eq!(run.code, Some(CONTROL_C_EXIT), "{run:?}");
 }
 
 #[test]
@@ -210,10 +213,9 @@ fn ctrl_break_is_signal_break_and_closes_an_uncooperative_body() {
             "pre_close code 0xc000013a",
             "atexit handler"
         ],
-        "{}",
-        run.stderr
+        "{run:?}"
     );
-    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+    assert_eq!(run.code, Some(CONTROL_C_EXIT), "{run:?}");
 }
 
 #[test]
@@ -228,8 +230,7 @@ fn a_closed_console_waits_for_a_cooperating_body_which_closes_on_its_thread() {
             "pre_close code 0xc000013a",
             "atexit handler"
         ],
-        "{}",
-        run.stderr
+        "{run:?}"
     );
-    assert_eq!(run.code, Some(CONTROL_C_EXIT));
+    assert_eq!(run.code, Some(CONTROL_C_EXIT), "{run:?}");
 }
