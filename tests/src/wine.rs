@@ -68,9 +68,14 @@ pub const fn status(code: u32) -> i32 {
 /// only one the harness turns on (`WINEDEBUG=-all,err+virtual`), so each of these
 /// always means Wine.
 pub fn failed_in_wine(signal: Option<i32>, stderr: &str) -> bool {
+    active() && wine_failure(signal, stderr)
+}
+
+/// [`failed_in_wine`]'s rule, for a run known to be under Wine.
+fn wine_failure(signal: Option<i32>, stderr: &str) -> bool {
     const SIGKILL: i32 = 9;
     const SIGSEGV: i32 = 11;
-    active() && (matches!(signal, Some(SIGKILL | SIGSEGV)) || stderr.contains("err:virtual:"))
+    matches!(signal, Some(SIGKILL | SIGSEGV)) || stderr.contains("err:virtual:")
 }
 
 /// The Unix signal that ended a process, if one did.
@@ -268,4 +273,33 @@ pub fn command(dir: &Path, path: &str) -> Command {
     let mut command = wine(loader());
     command.arg(exe);
     command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wine_failure;
+
+    #[test]
+    fn wines_own_failures_are_told_from_the_programs() {
+        // wineserver's kill, and a fault in Wine's Unix side.
+        assert!(wine_failure(Some(9), ""));
+        assert!(wine_failure(Some(11), "cement: SIGINT while closing\n"));
+        // Wine's memory manager, at start-up and in a signal handler.
+        assert!(wine_failure(
+            None,
+            "err:virtual:virtual_alloc_first_teb wine: failed to map the shared user data: c0000018\n"
+        ));
+        assert!(wine_failure(
+            None,
+            "0290:err:virtual:virtual_setup_exception nested exception on signal stack\n"
+        ));
+        // The program's own endings, whatever they say.
+        assert!(!wine_failure(None, ""));
+        assert!(!wine_failure(
+            None,
+            "thread 'main' panicked at src/main.rs:1:1:\nerr: virtual\n"
+        ));
+        assert!(!wine_failure(Some(15), ""));
+        assert!(!wine_failure(Some(2), ""));
+    }
 }
