@@ -35,12 +35,17 @@
 //! One `extern "C"` trampoline is given to libc's `atexit`, once. Rust's `main`
 //! returning and `std::process::exit` both end in libc's `exit`, which calls it. It
 //! first runs the slot set by `run_first_at_exit` (where closing the active App on
-//! `std::process::exit` belongs), then pops handlers one at a time: each is taken out
-//! under the lock and run with the lock released. No panic crosses the trampoline.
+//! `std::process::exit` belongs), then runs the handlers. They are taken out under
+//! the lock as a batch, all that are pending, and run with no lock held: each carries
+//! a flag, which the run clears before running it and [`AtExit::unregister`] clears
+//! instead to cancel it, so exactly one of the two wins. A handler registered while
+//! the batch runs is taken out as a batch of its own and runs next. No panic crosses
+//! the trampoline.
 
 use std::fmt;
 use std::panic;
-use std::sync::{Mutex, Once};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Once};
 
 use crate::report::{self, QuietPanics};
 use crate::{lifecycle, lock};
@@ -169,14 +174,38 @@ extern "C" fn run_at_exit() {
 struct Registry {
     first: Mutex<Option<fn()>>,
     handlers: Mutex<Handlers>,
+    /// The last registration number handed out: written under `handlers`' lock, read
+    /// without it by the run, to see that a handler registered another.
+    latest: AtomicU64,
     last: Mutex<Option<fn()>>,
 }
 
 struct Handlers {
-    /// Registration numbers handed out so far.
-    registered: u64,
-    /// Pending handlers, in registration order, with their numbers.
-    pending: Vec<(u64, Handler)>,
+    /// Pending handlers' registration numbers, ascending (registration order)...
+    numbers: Vec<u64>,
+    /// ... and the handlers, side by side.
+    pending: Vec<Handler>,
+    /// The batches being run, innermost last: where [`Registry::remove`] finds the
+    /// handlers that were taken out but have not had their turn.
+    running: Vec<Arc<Batch>>,
+}
+
+/// Handlers taken out to run together, without a lock per handler.
+struct Batch {
+    /// Their registration numbers, ascending.
+    numbers: Vec<u64>,
+    /// Set while the handler at the same index has not had its turn. Whoever clears
+    /// it first, the run (to run it) or [`Registry::remove`] (to cancel it), decides.
+    waiting: Box<[AtomicBool]>,
+}
+
+impl Batch {
+    /// Cancels handler `number` if it is in this batch and has not had its turn.
+    fn cancel(&self, number: u64) -> bool {
+        self.numbers
+            .binary_search(&number)
+            .is_ok_and(|index| self.waiting[index].swap(false, Ordering::AcqRel))
+    }
 }
 
 impl Registry {
@@ -184,9 +213,11 @@ impl Registry {
         Registry {
             first: Mutex::new(None),
             handlers: Mutex::new(Handlers {
-                registered: 0,
+                numbers: Vec::new(),
                 pending: Vec::new(),
+                running: Vec::new(),
             }),
+            latest: AtomicU64::new(0),
             last: Mutex::new(None),
         }
     }
@@ -194,18 +225,28 @@ impl Registry {
     /// Adds a handler; returns its registration number.
     fn push(&self, handler: Handler) -> u64 {
         let mut handlers = lock(&self.handlers);
-        handlers.registered += 1;
-        let number = handlers.registered;
-        handlers.pending.push((number, handler));
+        // Under the lock: a load and a store, not a read-modify-write.
+        let number = self.latest.load(Ordering::Relaxed) + 1;
+        self.latest.store(number, Ordering::Relaxed);
+        handlers.numbers.push(number);
+        handlers.pending.push(handler);
         number
     }
 
-    /// Removes handler `number` if it is pending.
+    /// Removes handler `number` if it has not had its turn.
     fn remove(&self, number: u64) -> bool {
         let removed = {
             let mut handlers = lock(&self.handlers);
-            let index = handlers.pending.iter().rposition(|(n, _)| *n == number);
-            index.map(|index| handlers.pending.remove(index))
+            match handlers.numbers.binary_search(&number) {
+                Ok(index) => {
+                    handlers.numbers.remove(index);
+                    Some(handlers.pending.remove(index))
+                }
+                Err(_) => {
+                    let running = &handlers.running;
+                    return running.iter().any(|batch| batch.cancel(number));
+                }
+            }
         };
         // Dropped outside the lock: a captured value's `Drop` may register again.
         removed.is_some()
@@ -220,16 +261,51 @@ impl Registry {
         if let Some(Err(failure)) = first.map(report::catch) {
             report::report(&"exit-time close", &failure);
         }
-        loop {
-            let next = lock(&self.handlers).pending.pop();
-            let Some((number, handler)) = next else { break };
-            if let Err(failure) = report::catch(handler) {
-                report::report(&format_args!("atexit handler #{number}"), &failure);
-            }
-        }
+        self.run_handlers();
         let last = lock(&self.last).take();
         if let Some(Err(failure)) = last.map(report::catch) {
             report::report(&"exit-time signal", &failure);
+        }
+    }
+
+    /// Runs the pending handlers in batches, last registered first, until none is
+    /// left. Handlers registered while a batch runs (by a handler, say) run next, as
+    /// a batch of their own, before the rest of the older one.
+    fn run_handlers(&self) {
+        loop {
+            let (pending, batch, mut seen) = {
+                let mut handlers = lock(&self.handlers);
+                if handlers.pending.is_empty() {
+                    return;
+                }
+                let numbers = std::mem::take(&mut handlers.numbers);
+                let waiting = numbers.iter().map(|_| AtomicBool::new(true)).collect();
+                let batch = Arc::new(Batch { numbers, waiting });
+                handlers.running.push(Arc::clone(&batch));
+                let pending = std::mem::take(&mut handlers.pending);
+                (pending, batch, self.latest.load(Ordering::Relaxed))
+            };
+            for (index, handler) in pending.into_iter().enumerate().rev() {
+                let number = batch.numbers[index];
+                let turn = batch.waiting[index].swap(false, Ordering::AcqRel);
+                // An unregistered handler is dropped here, its captures caught too.
+                let outcome = if turn {
+                    report::catch(handler)
+                } else {
+                    report::catch(move || drop(handler))
+                };
+                if let Err(failure) = outcome {
+                    report::report(&format_args!("atexit handler #{number}"), &failure);
+                }
+                let latest = self.latest.load(Ordering::Relaxed);
+                if latest != seen {
+                    seen = latest;
+                    self.run_handlers();
+                }
+            }
+            lock(&self.handlers)
+                .running
+                .retain(|running| !Arc::ptr_eq(running, &batch));
         }
     }
 }
@@ -317,6 +393,104 @@ mod tests {
             ["removed: true", "registered while running"]
         );
         assert!(!registry.remove(doomed));
+    }
+
+    #[test]
+    fn handler_registered_by_a_handler_runs_next_before_the_older_ones() {
+        let registry = Arc::new(Registry::new());
+        let log = Log::default();
+        registry.push(logger(&log, "oldest"));
+        let (inner, inner_log) = (Arc::clone(&registry), Arc::clone(&log));
+        registry.push(Box::new(move || {
+            inner_log.lock().unwrap().push("registers".to_owned());
+            inner.push(logger(&inner_log, "registered while running"));
+        }));
+        registry.push(logger(&log, "newest"));
+        registry.run();
+        assert_eq!(
+            *log.lock().unwrap(),
+            ["newest", "registers", "registered while running", "oldest"]
+        );
+        assert!(lock(&registry.handlers).running.is_empty());
+    }
+
+    /// Logs `dropped` when dropped, and panics then if told to.
+    struct DropGuard(Log, bool);
+
+    impl Drop for DropGuard {
+        fn drop(&mut self) {
+            self.0.lock().unwrap().push("dropped".to_owned());
+            assert!(!self.1, "drop panics");
+        }
+    }
+
+    #[test]
+    fn handlers_cancelled_in_a_running_batch_do_not_run_and_are_dropped_at_their_turn() {
+        let registry = Arc::new(Registry::new());
+        let log = Log::default();
+        let (first_log, guard) = (Arc::clone(&log), DropGuard(Arc::clone(&log), true));
+        let oldest = registry.push(Box::new(move || {
+            let _guard = guard;
+            first_log.lock().unwrap().push("never runs".to_owned());
+        }));
+        let older = registry.push(logger(&log, "never runs either"));
+        let (inner, inner_log) = (Arc::clone(&registry), Arc::clone(&log));
+        // Registered last, so it runs first, while both others wait in its batch.
+        registry.push(Box::new(move || {
+            let removed = (inner.remove(older), inner.remove(oldest));
+            inner_log
+                .lock()
+                .unwrap()
+                .push(format!("removed {removed:?}"));
+        }));
+        registry.run();
+        // The captured guard's drop panics: reported and caught at the handler's turn.
+        assert_eq!(*log.lock().unwrap(), ["removed (true, true)", "dropped"]);
+        assert!(!registry.remove(older));
+    }
+
+    #[test]
+    fn a_handler_that_ran_is_not_removed() {
+        let registry = Arc::new(Registry::new());
+        let log = Log::default();
+        let (inner, inner_log) = (Arc::clone(&registry), Arc::clone(&log));
+        let newer = Arc::new(Mutex::new(0));
+        let number = Arc::clone(&newer);
+        // Registered first, so it runs last, after the newer one.
+        registry.push(Box::new(move || {
+            let removed = inner.remove(*number.lock().unwrap());
+            inner_log.lock().unwrap().push(format!("removed {removed}"));
+        }));
+        *newer.lock().unwrap() = registry.push(logger(&log, "newer"));
+        registry.run();
+        assert_eq!(*log.lock().unwrap(), ["newer", "removed false"]);
+    }
+
+    #[test]
+    fn unregistering_from_another_thread_while_the_batch_runs_cancels_or_finds_it_ran() {
+        let rounds = if cfg!(miri) { 5 } else { 200 };
+        for _ in 0..rounds {
+            let registry = Arc::new(Registry::new());
+            let ran = Arc::new(AtomicBool::new(false));
+            let flag = Arc::clone(&ran);
+            let number = registry.push(Box::new(move || flag.store(true, Ordering::SeqCst)));
+            let barrier = Arc::new(std::sync::Barrier::new(2));
+            let (remover, start) = (Arc::clone(&registry), Arc::clone(&barrier));
+            registry.push(Box::new(move || {
+                start.wait();
+            }));
+            let removed = std::thread::spawn(move || {
+                barrier.wait();
+                remover.remove(number)
+            });
+            registry.run();
+            let removed = removed.join().unwrap();
+            assert_ne!(
+                removed,
+                ran.load(Ordering::SeqCst),
+                "exactly one of the two"
+            );
+        }
     }
 
     #[test]
