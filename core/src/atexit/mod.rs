@@ -273,7 +273,7 @@ impl Registry {
     /// a batch of their own, before the rest of the older one.
     fn run_handlers(&self) {
         loop {
-            let (pending, batch, mut seen) = {
+            let (mut pending, batch, mut seen) = {
                 let mut handlers = lock(&self.handlers);
                 if handlers.pending.is_empty() {
                     return;
@@ -285,17 +285,21 @@ impl Registry {
                 let pending = std::mem::take(&mut handlers.pending);
                 (pending, batch, self.latest.load(Ordering::Relaxed))
             };
-            for (index, handler) in pending.into_iter().enumerate().rev() {
+            while let Some(handler) = pending.pop() {
+                let index = pending.len();
                 let number = batch.numbers[index];
                 let turn = batch.waiting[index].swap(false, Ordering::AcqRel);
-                // An unregistered handler is dropped here, its captures caught too.
-                let outcome = if turn {
-                    report::catch(handler)
-                } else {
-                    report::catch(move || drop(handler))
-                };
+                // An unregistered handler is dropped here instead, a panic from what
+                // it captured caught too.
+                let outcome = report::catch(move || {
+                    if turn {
+                        handler();
+                    } else {
+                        drop(handler);
+                    }
+                });
                 if let Err(failure) = outcome {
-                    report::report(&format_args!("atexit handler #{number}"), &failure);
+                    report_failed(number, &failure);
                 }
                 let latest = self.latest.load(Ordering::Relaxed);
                 if latest != seen {
@@ -308,6 +312,13 @@ impl Registry {
                 .retain(|running| !Arc::ptr_eq(running, &batch));
         }
     }
+}
+
+/// Reports handler `number`'s panic, out of the run's loop.
+#[cold]
+#[inline(never)]
+fn report_failed(number: u64, failure: &report::Failure) {
+    report::report(&format_args!("atexit handler #{number}"), failure);
 }
 
 impl fmt::Debug for Registry {
