@@ -136,36 +136,25 @@ pub fn run(path: &str, args: &[&str]) -> Run {
 /// [`run`], with the environment variables `env` set for the fixture (and
 /// `RUST_BACKTRACE` unset unless `env` sets it).
 pub fn run_with_env(path: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let attempt = || {
-        fixture_command(path)
+    // Under Wine only: a run that failed in Wine itself is made again.
+    wine::unless_wine_fails(|| {
+        let output = fixture_command(path)
             .args(args)
             .stdin(Stdio::null())
             .env_remove("RUST_BACKTRACE")
             .envs(env.iter().copied())
             .output()
-            .unwrap_or_else(|error| panic!("cannot run {path}: {error}"))
-    };
-    let mut output = attempt();
-    // Under Wine only: a run that failed in Wine itself is made again.
-    for _ in 0..wine::AGAIN {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        if !wine::failed_in_wine(wine::signal_of(&output.status), &stderr) {
-            break;
-        }
-        eprintln!(
-            "{path}: Wine failed ({}, {stderr:?}); running it again",
-            output.status
-        );
-        output = attempt();
-    }
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .map(str::to_owned)
-            .collect(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+            .unwrap_or_else(|error| panic!("cannot run {path}: {error}"));
+        let run = Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        (run, wine::signal_of(&output.status))
+    })
 }
 
 /// Runs the fixture named `$name` (a file in `src/bin/`) with optional arguments.

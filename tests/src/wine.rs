@@ -101,11 +101,13 @@ pub const AGAIN: usize = 2;
 #[derive(Debug)]
 pub struct FailedInWine(pub String);
 
-/// Runs `interaction` (a fixture started with [`Running::start`], talked to and
-/// finished) again, [`AGAIN`] times at most, while it [`failed_in_wine`], whether at
-/// its end or before a line it waited for; returns the first run that did not.
-/// Natively it runs once.
+/// Runs `interaction` (a fixture run with [`run`], or started with [`Running::start`],
+/// talked to and finished) again, [`AGAIN`] times at most, while it
+/// [`failed_in_wine`], whether at its end or before a line it waited for; returns the
+/// first run that did not. `interaction` returns the run and the Unix signal that
+/// ended it, if one did. Natively it runs once.
 ///
+/// [`run`]: crate::run
 /// [`Running::start`]: crate::Running::start
 pub fn unless_wine_fails(mut interaction: impl FnMut() -> (Run, Option<i32>)) -> Run {
     let mut attempt = 0;
